@@ -1,0 +1,1 @@
+"""Platform adapters that translate chat events into the core service and render its replies."""

@@ -1,0 +1,1 @@
+"""Counterpoint core: corpus, argument map, matcher, persistence and the platform-neutral service."""

@@ -1,0 +1,1 @@
+"""The curated argument map: claims, stances, verbatim quotes and counter links."""

@@ -1,0 +1,1 @@
+"""Ingestion: turn source documents into quotable passages with speakers and locators."""

@@ -1,0 +1,1 @@
+"""Matching a chat message to arguments, passages and counters, and the auto-reply gate."""
