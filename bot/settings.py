@@ -14,7 +14,8 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 class Settings(BaseSettings):
     """Every setting Counterpoint reads. Secrets are SecretStr so they never print."""
 
-    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore",
+                                      env_ignore_empty=True)
 
     # Corpus and storage
     corpus_dir: Path = Field(REPO_ROOT / "corpus", description="Folder holding sources.yaml and arguments.yaml")

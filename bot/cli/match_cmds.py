@@ -1,8 +1,48 @@
-"""CLI subcommands: placeholder until implemented."""
+"""CLI: `match --json` (batch matcher contract) and `ask` (a readable answer to one message)."""
 from __future__ import annotations
 
 import argparse
+import json
+import sys
+import time
+
+from bot.corpus import load_corpus
+from bot.errors import CorpusError
+from bot.settings import get_settings
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    """Add this module's subcommands."""
+    match = sub.add_parser("match", help="match messages read from stdin (JSON lines) to arguments")
+    match.add_argument("--json", action="store_true", required=True, help="JSON lines in, JSON lines out")
+    match.add_argument("--limit", type=int, default=3, help="matches per message (default 3)")
+    match.set_defaults(handler=_match)
+
+
+def _match(args: argparse.Namespace) -> int:
+    from bot.match.matcher import Matcher
+
+    settings = get_settings()
+    started = time.perf_counter()
+    try:
+        matcher = Matcher(load_corpus(settings.corpus_dir), settings)
+    except CorpusError as exc:
+        print(f"corpus error: {exc}", file=sys.stderr)
+        return 1
+    print(f"index built in {time.perf_counter() - started:.2f}s", file=sys.stderr)
+    out = sys.stdout
+    for n, line in enumerate(sys.stdin, 1):
+        if not line.strip():
+            continue
+        try:
+            item = json.loads(line)
+            text = item["text"] if isinstance(item, dict) else None
+            if not isinstance(text, str):
+                raise ValueError("expected an object with a string `text`")
+        except (ValueError, KeyError) as exc:
+            print(f"line {n}: {exc}", file=sys.stderr)
+            out.write(json.dumps({"text": None, "trigger": False, "matches": [], "error": str(exc)}) + "\n")
+            continue
+        result = matcher.match(text, limit=max(1, min(args.limit, 10)))
+        out.write(json.dumps(result.to_json(), ensure_ascii=False) + "\n")
+    out.flush()
+    return 0

@@ -1,0 +1,64 @@
+"""Build the slack-bolt AsyncApp from Settings and a CounterpointService."""
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING
+
+from slack_bolt.async_app import AsyncApp
+from slack_sdk.web.async_client import AsyncWebClient
+
+from adapters.slack import commands, events
+from adapters.slack.deps import SlackDeps
+from adapters.slack.moderators import UserDirectory
+from bot.settings import Settings
+
+if TYPE_CHECKING:
+    from bot.service.service import CounterpointService
+
+DEFAULT_API_URL = "https://slack.com/api/"
+EVENTS_PATH = "/slack/events"
+
+
+class SlackConfigError(ValueError):
+    """Settings are missing something the Slack adapter needs; the message names what to set."""
+
+
+def missing_settings(settings: Settings) -> list[str]:
+    """Names of the settings still to set: a bot token always; a signing secret unless Socket Mode."""
+    missing = []
+    if not _secret(settings.slack_bot_token):
+        missing.append("SLACK_BOT_TOKEN")
+    if not _secret(settings.slack_app_token) and not _secret(settings.slack_signing_secret):
+        missing.append("SLACK_SIGNING_SECRET (HTTP mode) or SLACK_APP_TOKEN (Socket Mode)")
+    return missing
+
+
+def _secret(value) -> str:
+    return value.get_secret_value().strip() if value is not None else ""
+
+
+def api_base_url(settings: Settings) -> str:
+    """The Web API base (SLACK_API_URL overrides it, e.g. for a local stand-in), ending in a slash."""
+    url = (settings.slack_api_url or DEFAULT_API_URL).strip()
+    return url if url.endswith("/") else url + "/"
+
+
+def build_app(settings: Settings, service: CounterpointService) -> tuple[AsyncApp, SlackDeps]:
+    """The AsyncApp with every listener attached, and the state the listeners share."""
+    missing = missing_settings(settings)
+    if missing:
+        raise SlackConfigError("Slack needs " + " and ".join(missing))
+    signing_secret = _secret(settings.slack_signing_secret)
+    client = AsyncWebClient(token=_secret(settings.slack_bot_token), base_url=api_base_url(settings),
+                            logger=logging.getLogger("slack_sdk.web"))
+    app = AsyncApp(
+        signing_secret=signing_secret or None,
+        client=client,
+        # Socket Mode without a signing secret: requests arrive over the authenticated socket.
+        request_verification_enabled=bool(signing_secret),
+        logger=logging.getLogger("adapters.slack.bolt"),
+    )
+    deps = SlackDeps(service=service, users=UserDirectory(Settings.split_ids(settings.slack_moderator_ids)))
+    commands.register(app, deps)
+    events.register(app, deps)
+    return app, deps

@@ -1,0 +1,88 @@
+"""Slash commands: `/counterpoint <subcommand> ...`, plus the `/argue` and `/counter` shortcuts."""
+from __future__ import annotations
+
+import dataclasses
+import logging
+import shlex
+from typing import Any
+
+from slack_bolt.async_app import AsyncApp
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
+
+from adapters.slack.deps import SlackDeps
+from adapters.slack.escape import unformat
+from adapters.slack.poster import Respond, Target, deliver
+from bot.messages import Command, CommandContext
+from bot.reply import Placement
+
+log = logging.getLogger(__name__)
+
+SUBCOMMANDS = frozenset({"argue", "counter", "quote", "sources", "topics", "debate", "trigger", "autoreply",
+                         "argument", "help"})
+SHORTCUTS = {"/argue": "argue", "/counter": "counter"}
+
+
+def split_words(text: str) -> tuple[str, ...]:
+    """Shell-style words (quotes group words, `key="a b"` stays one word); whitespace split if quotes don't pair."""
+    try:
+        return tuple(shlex.split(text))
+    except ValueError:
+        return tuple(text.split())
+
+
+def parse(command_name: str, text: str) -> tuple[str, tuple[str, ...]]:
+    """(subcommand, args) for a slash command and its text; an empty `/counterpoint` means help."""
+    words = split_words(unformat(text).strip())
+    if command_name in SHORTCUTS:
+        return SHORTCUTS[command_name], words
+    if not words:
+        return "help", ()
+    return words[0].lower(), words[1:]
+
+
+def register(app: AsyncApp, deps: SlackDeps) -> None:
+    """Attach the slash-command listeners to `app`."""
+
+    async def on_command(ack: Any, command: dict[str, Any], client: AsyncWebClient, respond: Respond) -> None:
+        await ack()  # Slack wants the 200 within 3 seconds; the answer follows through the API
+        try:
+            await handle(deps, command, client, respond)
+        except SlackApiError as exc:
+            log.warning("slash command answer failed: %s", exc.response.get("error"))
+        except Exception:
+            log.exception("slash command %s failed", command.get("command"))
+            try:
+                await respond(text="Counterpoint hit an internal error answering that command.",
+                              response_type="ephemeral", replace_original=False)
+            except Exception:
+                log.warning("could not tell the caller about the error")
+
+    for name in ("/counterpoint", *SHORTCUTS):
+        app.command(name)(on_command)
+
+
+async def handle(deps: SlackDeps, command: dict[str, Any], client: AsyncWebClient, respond: Respond) -> None:
+    """Run one slash command through the service and post its answer."""
+    service = deps.service
+    name, args = parse(command.get("command", ""), command.get("text", ""))
+    user_id = command.get("user_id", "")
+    unknown = name not in SUBCOMMANDS
+    needs_rights = name in service.MODERATOR_COMMANDS or name == "help" or unknown
+    context = CommandContext(
+        platform="slack",
+        workspace_id=command.get("team_id", ""),
+        channel_id=command.get("channel_id", ""),
+        user_id=user_id,
+        user_name=command.get("user_name") or user_id,
+        is_moderator=needs_rights and await deps.users.is_moderator(client, user_id),
+    )
+    if unknown:
+        reply = await service.handle_command(Command("help", (), context))
+        reply = dataclasses.replace(reply, placement=Placement.EPHEMERAL, is_error=True,
+                                    body=f"Unknown subcommand “{name}”.\n\n{reply.body}".strip())
+    else:
+        reply = await service.handle_command(Command(name, args, context))
+    target = Target(context.workspace_id, context.channel_id, user_id, None, respond)
+    await deliver(reply, target, client, service)
+

@@ -1,0 +1,93 @@
+"""Post a rendered Reply where its placement says, and tell the service which messages carry it."""
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
+
+from adapters.slack.render import SlackMessage, render_cards, render_lead, render_reply
+from bot.reply import Placement, Reply
+
+if TYPE_CHECKING:
+    from bot.service.service import CounterpointService
+
+log = logging.getLogger(__name__)
+
+Respond = Callable[..., Awaitable[Any]]
+# Errors that mean "the bot cannot post here"; a slash command can still answer through its response_url.
+_NOT_HERE = frozenset({"not_in_channel", "channel_not_found", "is_archived", "restricted_action"})
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    """Where a reply is going: the conversation, the user it answers and, for messages, their thread."""
+
+    workspace_id: str
+    channel_id: str
+    user_id: str
+    thread_ts: str | None = None  # replies to a chat message go into its thread
+    respond: Respond | None = None  # a slash command's response_url
+
+
+async def _post(client: AsyncWebClient, channel: str, message: SlackMessage, thread_ts: str | None) -> str:
+    resp = await client.chat_postMessage(channel=channel, text=message.text, blocks=message.blocks,
+                                         thread_ts=thread_ts, unfurl_links=False, unfurl_media=False,
+                                         link_names=False)
+    return str(resp["ts"])
+
+
+async def post_ephemeral(client: AsyncWebClient, target: Target, messages: list[SlackMessage]) -> None:
+    """Messages only the caller sees: through the response_url when there is one, else chat.postEphemeral."""
+    for message in messages:
+        if target.respond is not None:
+            await target.respond(text=message.text, blocks=message.blocks, response_type="ephemeral",
+                                 replace_original=False)
+        else:
+            await client.chat_postEphemeral(channel=target.channel_id, user=target.user_id, text=message.text,
+                                            blocks=message.blocks, thread_ts=target.thread_ts)
+
+
+async def deliver(reply: Reply, target: Target, client: AsyncWebClient,
+                  service: CounterpointService) -> list[str]:
+    """Post `reply` and report it to the service; returns the ts of every public message posted."""
+    if reply.placement is Placement.EPHEMERAL:
+        await post_ephemeral(client, target, render_reply(reply))
+        return []
+    channel = reply.channel_id or target.channel_id
+    try:
+        if reply.placement is Placement.NEW_THREAD and reply.message_id is None and target.thread_ts is None:
+            thread_ts, ids = await _post_lead_and_cards(client, channel, reply)
+        else:
+            thread_ts = target.thread_ts or reply.thread_id
+            if reply.placement is Placement.NEW_THREAD:
+                thread_ts = thread_ts or reply.message_id
+            ids = [await _post(client, channel, m, thread_ts) for m in render_reply(reply)]
+    except SlackApiError as exc:
+        error = exc.response.get("error", "unknown_error")
+        log.warning("posting to %s failed: %s", channel, error)
+        if target.respond is None:
+            return []
+        if error in _NOT_HERE:
+            for m in render_reply(reply):
+                await target.respond(text=m.text, blocks=m.blocks, response_type="in_channel",
+                                     replace_original=False)
+        else:
+            await target.respond(text=f"Counterpoint could not post here (Slack said: {error}).",
+                                 response_type="ephemeral", replace_original=False)
+        return []
+    await service.reply_posted(reply, platform="slack", workspace_id=target.workspace_id, channel_id=channel,
+                               thread_id=thread_ts, message_ids=ids)
+    return ids
+
+
+async def _post_lead_and_cards(client: AsyncWebClient, channel: str, reply: Reply) -> tuple[str, list[str]]:
+    """A new thread with no message to start from (debate start): post the lead, thread the cards under it."""
+    lead_ts = await _post(client, channel, render_lead(reply), None)
+    ids = [lead_ts]
+    for message in render_cards(reply):
+        ids.append(await _post(client, channel, message, lead_ts))
+    return lead_ts, ids

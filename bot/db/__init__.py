@@ -1,0 +1,1 @@
+"""Persistence: SQLAlchemy async models, repositories and Alembic migrations (SQLite or PostgreSQL)."""

@@ -1,0 +1,56 @@
+"""A compact BM25 index over term lists, with postings as NumPy arrays for fast batch scoring."""
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Sequence
+
+import numpy as np
+
+
+class BM25Index:
+    """BM25 (Okapi) over documents given as weighted term counts."""
+
+    def __init__(self, docs: Sequence[dict[str, float]], k1: float = 1.2, b: float = 0.75):
+        self.n_docs = len(docs)
+        lengths = np.array([sum(d.values()) for d in docs], dtype=np.float32)
+        avg = float(lengths.mean()) if self.n_docs else 1.0
+        df: Counter[str] = Counter()
+        for d in docs:
+            df.update(d.keys())
+        self.idf = {t: math.log(1 + (self.n_docs - n + 0.5) / (n + 0.5)) for t, n in df.items()}
+        self.unknown_idf = math.log(1 + (self.n_docs + 0.5) / 0.5)
+        ids: dict[str, list[int]] = {}
+        weights: dict[str, list[float]] = {}
+        for doc_id, d in enumerate(docs):
+            norm = k1 * (1 - b + b * (lengths[doc_id] / avg if avg else 1.0))
+            for term, tf in d.items():
+                ids.setdefault(term, []).append(doc_id)
+                weights.setdefault(term, []).append(self.idf[term] * tf * (k1 + 1) / (tf + norm))
+        self.postings = {t: (np.array(ids[t], dtype=np.int32), np.array(weights[t], dtype=np.float32)) for t in ids}
+
+    def idf_of(self, term: str) -> float:
+        return self.idf.get(term, self.unknown_idf)
+
+    def scores(self, terms: Sequence[str]) -> np.ndarray:
+        """BM25 score of every document for the distinct query terms."""
+        parts = [self.postings[t] for t in dict.fromkeys(terms) if t in self.postings]
+        if not parts or not self.n_docs:
+            return np.zeros(self.n_docs, dtype=np.float32)
+        if len(parts) == 1:
+            out = np.zeros(self.n_docs, dtype=np.float32)
+            out[parts[0][0]] = parts[0][1]
+            return out
+        doc_ids = np.concatenate([p[0] for p in parts])
+        weights = np.concatenate([p[1] for p in parts])
+        return np.bincount(doc_ids, weights=weights, minlength=self.n_docs).astype(np.float32)
+
+    def top(self, terms: Sequence[str], k: int) -> list[tuple[int, float]]:
+        """The k best (doc_id, score) pairs with a positive score, best first."""
+        scores = self.scores(terms)
+        if not self.n_docs:
+            return []
+        k = min(k, self.n_docs)
+        idx = np.argpartition(-scores, k - 1)[:k] if k < self.n_docs else np.arange(self.n_docs)
+        idx = idx[np.argsort(-scores[idx], kind="stable")]
+        return [(int(i), float(scores[i])) for i in idx if scores[i] > 0]

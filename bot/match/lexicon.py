@@ -1,0 +1,90 @@
+"""The reviewed matching lexicon (`corpus/lexicon.yaml`): domain synonyms and on-topic terms."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from bot.errors import CorpusError
+from bot.yamlfile import line_of, load_yaml
+
+LEXICON_FILE = "lexicon.yaml"
+TOPIC_WEIGHTS = {"strong": 1.0, "medium": 0.6, "weak": 0.3}
+_WORD = re.compile(r"[a-z0-9]+")
+
+
+def phrase_tokens(phrase: str) -> tuple[str, ...]:
+    return tuple(_WORD.findall(phrase.lower().replace("'", "").replace("\u2019", "")))
+
+
+@dataclass(frozen=True, slots=True)
+class Lexicon:
+    """Synonym rewrites keyed by token tuples, and topic weights keyed by token tuples."""
+
+    synonyms: dict[tuple[str, ...], tuple[str, ...]]
+    topic_terms: dict[tuple[str, ...], float]
+    max_phrase: int
+
+    @classmethod
+    def load(cls, corpus_dir: Path) -> "Lexicon":
+        path = corpus_dir / LEXICON_FILE
+        label = f"{corpus_dir.name}/{LEXICON_FILE}"
+        data = load_yaml(path, label)
+        if not isinstance(data, dict):
+            raise CorpusError(label, "expected `synonyms:` and `topic_terms:` mappings", 1)
+        synonyms: dict[tuple[str, ...], tuple[str, ...]] = {}
+        for canonical, variants in (data.get("synonyms") or {}).items():
+            if canonical == "__line__":
+                continue
+            if not isinstance(variants, list):
+                raise CorpusError(label, f"synonyms of {canonical!r} must be a list", line_of(data.get("synonyms")))
+            target = phrase_tokens(str(canonical))
+            for variant in variants:
+                key = phrase_tokens(str(variant))
+                if key and key != target:
+                    synonyms[key] = target
+        topic: dict[tuple[str, ...], float] = {}
+        for level, terms in (data.get("topic_terms") or {}).items():
+            if level == "__line__":
+                continue
+            if level not in TOPIC_WEIGHTS or not isinstance(terms, list):
+                raise CorpusError(label, f"topic_terms level {level!r} must be one of {list(TOPIC_WEIGHTS)} "
+                                  "with a list of terms", line_of(data.get("topic_terms")))
+            for term in terms:
+                key = phrase_tokens(str(term))
+                if key:
+                    topic[key] = max(topic.get(key, 0.0), TOPIC_WEIGHTS[level])
+        longest = max((len(k) for k in [*synonyms, *topic]), default=1)
+        return cls(synonyms=synonyms, topic_terms=topic, max_phrase=longest)
+
+    def rewrite(self, words: list[str]) -> list[str]:
+        """Replace synonym phrases (longest first) with their canonical tokens."""
+        out: list[str] = []
+        i, n = 0, len(words)
+        while i < n:
+            for size in range(min(self.max_phrase, n - i), 0, -1):
+                target = self.synonyms.get(tuple(words[i:i + size]))
+                if target is not None:
+                    out.extend(target)
+                    i += size
+                    break
+            else:
+                out.append(words[i])
+                i += 1
+        return out
+
+    def topic_score(self, words: list[str]) -> float:
+        """Sum of the weights of the distinct topic terms present (after rewriting)."""
+        found: dict[tuple[str, ...], float] = {}
+        n = len(words)
+        for i in range(n):
+            for size in range(1, min(self.max_phrase, n - i) + 1):
+                key = tuple(words[i:i + size])
+                weight = self.topic_terms.get(key)
+                if weight is not None:
+                    found[key] = weight
+        # a phrase subsumes the single words inside it ("open source" is not also "open" + "source")
+        for key in [k for k in found if len(k) > 1]:
+            for word in key:
+                found.pop((word,), None)
+        return sum(found.values())

@@ -1,0 +1,114 @@
+"""Chat-text normalisation: markup, mentions, emoji, contractions, typos, synonyms, stopwords, stems."""
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+
+import snowballstemmer
+from rapidfuzz import process
+from rapidfuzz.distance import Levenshtein
+
+from bot.match.lexicon import Lexicon
+
+STOPWORDS = frozenset("""
+a about above after again against all also am an and any are aren as at be because been before being below
+between both but by can cannot could did do does doing down during each either else ever few for from further
+had has have having he her here hers herself him himself his how i if in into is it its itself just let lets me
+more most much must my myself no nor not now of off on once only or other ought our ours ourselves out over own
+same shall she should so some such than that the their theirs them themselves then there these they this those
+through to too under until up upon us very was we were what when where which while who whom why will with
+would you your yours yourself yourselves yet via per
+im ive id youre youve theyre theyve thats whats isnt arent doesnt dont didnt wont wouldnt shouldnt couldnt cant
+lol lmao imo imho tbh ngl fr btw idk afaik iirc smh like literally basically actually really kinda sorta gonna
+wanna gotta yeah yes nah ok okay hey hi hello thanks thank please pls plz guys folks everyone anyone someone
+thing things stuff lot lots way ways get gets got getting make makes made making say says said saying
+think thinks thought know knows knew go goes going went one ones even still always never maybe perhaps
+""".split())
+
+_URL = re.compile(r"<?(?:https?://|www\.)\S+>?", re.I)
+_MENTION = re.compile(r"<[@#!][^>\s]*>|@(?:everyone|here)\b|<:\w+:\d+>|<a:\w+:\d+>", re.I)
+_SHORTCODE = re.compile(r":[a-z0-9_+\-]{2,30}:")
+_MARKDOWN = re.compile(r"[*_~`>|#\\]+")
+_CONTRACTIONS = [
+    (re.compile(r"\bwon't\b"), "will not"), (re.compile(r"\bcan't\b"), "can not"),
+    (re.compile(r"n't\b"), " not"), (re.compile(r"'re\b"), " are"), (re.compile(r"'ve\b"), " have"),
+    (re.compile(r"'ll\b"), " will"), (re.compile(r"'m\b"), " am"), (re.compile(r"'d\b"), " would"),
+    (re.compile(r"'s\b"), ""),
+]
+_WORD = re.compile(r"[a-z0-9]+")
+
+
+def clean(text: str, max_chars: int) -> str:
+    """Plain lowercase words: no URLs, mentions, emoji, markdown, accents or zalgo marks."""
+    text = text[:max_chars]
+    text = _URL.sub(" ", text)
+    text = _MENTION.sub(" ", text)
+    text = unicodedata.normalize("NFKD", text)
+    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    text = text.lower().replace("\u2019", "'").replace("\u2018", "'").replace("`", "'")
+    text = _SHORTCODE.sub(" ", text)
+    text = _MARKDOWN.sub(" ", text)
+    for pattern, repl in _CONTRACTIONS:
+        text = pattern.sub(repl, text)
+    return text.replace("'", "")
+
+
+class Speller:
+    """Typo tolerance: maps an unknown word to the closest known word within a small edit distance."""
+
+    def __init__(self, vocabulary: Iterable[str], cache_size: int = 50_000):
+        words = sorted({w for w in vocabulary if len(w) >= 4 and w.isalpha()})
+        self._known = frozenset(words)
+        self._by_initial: dict[str, list[str]] = {}
+        for w in words:
+            self._by_initial.setdefault(w[0], []).append(w)
+        self._cache: dict[str, str] = {}
+        self._cache_size = cache_size
+
+    def correct(self, word: str) -> str:
+        if len(word) < 5 or word in self._known or not word.isalpha():
+            return word
+        hit = self._cache.get(word)
+        if hit is not None:
+            return hit
+        limit = 1 if len(word) < 9 else 2
+        pool = self._by_initial.get(word[0], ())
+        best = process.extractOne(word, pool, scorer=Levenshtein.distance, score_cutoff=limit) if pool else None
+        fixed = best[0] if best else word
+        if len(self._cache) < self._cache_size:
+            self._cache[word] = fixed
+        return fixed
+
+
+class Normalizer:
+    """Turns any text into matching terms; the same pipeline serves documents and messages."""
+
+    def __init__(self, lexicon: Lexicon, max_chars: int = 2000):
+        self.lexicon = lexicon
+        self.max_chars = max_chars
+        self.speller: Speller | None = None
+        self._stemmer = snowballstemmer.stemmer("english")
+        self._stems: dict[str, str] = {}
+
+    def words(self, text: str, *, spell: bool = False) -> list[str]:
+        """Lowercase words after cleaning, typo correction (messages only) and synonym rewriting."""
+        words = _WORD.findall(clean(text, self.max_chars))
+        if spell and self.speller is not None:
+            words = [self.speller.correct(w) for w in words]
+        return self.lexicon.rewrite(words)
+
+    def stem(self, word: str) -> str:
+        stem = self._stems.get(word)
+        if stem is None:
+            stem = self._stemmer.stemWord(word)
+            if len(self._stems) < 200_000:
+                self._stems[word] = stem
+        return stem
+
+    def terms(self, words: list[str]) -> list[str]:
+        """Content terms: stopwords dropped, stems kept."""
+        return [self.stem(w) for w in words if w not in STOPWORDS and (len(w) > 1 or w.isdigit())]
+
+    def text_terms(self, text: str, *, spell: bool = False) -> list[str]:
+        return self.terms(self.words(text, spell=spell))
