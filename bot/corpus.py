@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import bisect
+import logging
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -14,6 +15,7 @@ from bot.ingest.sources import load_sources
 from bot.ingest.types import Passage, Source
 from bot.textnorm import find_run, locate_quote, strip_markup, tokens
 
+log = logging.getLogger(__name__)
 ARGUMENTS_FILE = "arguments.yaml"
 RESTORATION_FILE = "restoration.yaml"
 
@@ -142,7 +144,7 @@ def load_sources_only(corpus_dir: Path) -> Corpus:
     passages: list[Passage] = []
     for source in sources:
         path = root / source.file
-        parsed = parse_source(source, root)
+        parsed = parse_source(source, root, restorer=restorer)
         indexes[source.id] = SourceIndex.build(source, path.read_text(encoding="utf-8"), parsed)
         passages.extend(parsed)
     return Corpus(root=root, corpus_dir=corpus_dir, sources={s.id: s for s in sources}, passages=tuple(passages),
@@ -158,9 +160,12 @@ def check_corpus(corpus_dir: Path) -> tuple[Corpus, list[CorpusError]]:
     return corpus, errors
 
 
-def load_corpus(corpus_dir: Path) -> Corpus:
-    """The corpus with its argument map; the first problem found raises CorpusError."""
+def load_corpus(corpus_dir: Path, *, strict: bool = True) -> Corpus:
+    """The corpus with its argument map. Strict: the first problem raises CorpusError; otherwise
+    problems are logged and the quotes or links at fault are left out."""
     corpus, errors = check_corpus(corpus_dir)
-    if errors:
+    if errors and strict:
         raise errors[0]
+    for error in errors:
+        log.warning("left out: %s", error)
     return corpus

@@ -89,7 +89,7 @@ def card_embed(card: QuoteCard) -> discord.Embed:
 def _content_parts(reply: Reply) -> list[str]:
     pieces = []
     if reply.title and reply.title.strip():
-        pieces.append("**" + escape(" ".join(reply.title.split())) + "**")
+        pieces.append("**" + cut(escape(" ".join(reply.title.split())), TITLE_MAX) + "**")
     if reply.body and reply.body.strip():
         pieces.append(escape(reply.body.strip()))
     text = "\n".join(pieces)

@@ -52,7 +52,7 @@ def build_app(settings: Settings, service: CounterpointService) -> tuple[AsyncAp
     client = AsyncWebClient(token=_secret(settings.slack_bot_token), base_url=api_base_url(settings),
                             logger=logging.getLogger("slack_sdk.web"))
     app = AsyncApp(
-        signing_secret=signing_secret or None,
+        signing_secret=signing_secret,  # "" rather than None: bolt must not read the environment itself
         client=client,
         # Socket Mode without a signing secret: requests arrive over the authenticated socket.
         request_verification_enabled=bool(signing_secret),

@@ -24,7 +24,7 @@ def _match(args: argparse.Namespace) -> int:
     settings = get_settings()
     started = time.perf_counter()
     try:
-        matcher = Matcher(load_corpus(settings.corpus_dir), settings)
+        matcher = Matcher(load_corpus(settings.corpus_dir, strict=False), settings)
     except CorpusError as exc:
         print(f"corpus error: {exc}", file=sys.stderr)
         return 1

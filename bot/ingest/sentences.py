@@ -18,6 +18,7 @@ _INITIALS = re.compile(r"^(?:[A-Za-z]\.)+$")  # e.g. i.e. U.S. P.
 _BOUNDARY = re.compile(r"(?:[.!?]+|…)[\"”’')\]]*(?=\s+[\"“‘'(\[]?[A-Z])")
 _WORD = re.compile(r"\w+(?:['’]\w+)*")
 _CLAUSE = re.compile(r"(?:;|,(?= (?:and|but|so|because|which|whereas|while) )| —| –)(?= )")
+_COMMA = re.compile(r",(?= )")
 _LEADS_ON = re.compile(r"^[\"“‘']?(?:but|and|so|or|because|well|then|like)\b", re.IGNORECASE)
 _TRAILS_OFF = re.compile(r"(?:\.\.\.|…|,|—|-)[\"”’']?$")
 
@@ -65,14 +66,11 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
-def _split_long(text: str, span: tuple[int, int], max_words: int) -> list[tuple[int, int]]:
-    """Split a run-on sentence at the clause boundary nearest its middle, recursively."""
-    start, end = span
+def _best_cut(text: str, start: int, end: int, boundary: re.Pattern[str]) -> int | None:
+    """The boundary nearest the middle of text[start:end] leaving both pieces long enough."""
     total = word_count(text[start:end])
-    if total <= max_words:
-        return [span]
     best: tuple[float, int] | None = None
-    for m in _CLAUSE.finditer(text, start, end):
+    for m in boundary.finditer(text, start, end):
         cut = m.end()
         left, right = word_count(text[start:cut]), word_count(text[cut:end])
         if left < MIN_PIECE_WORDS or right < MIN_PIECE_WORDS:
@@ -80,9 +78,19 @@ def _split_long(text: str, span: tuple[int, int], max_words: int) -> list[tuple[
         distance = abs(left - total / 2)
         if best is None or distance < best[0]:
             best = (distance, cut)
-    if best is None:
+    return best[1] if best else None
+
+
+def _split_long(text: str, span: tuple[int, int], max_words: int) -> list[tuple[int, int]]:
+    """Split a run-on sentence at the clause boundary (else any comma) nearest its middle, recursively."""
+    start, end = span
+    if word_count(text[start:end]) <= max_words:
         return [span]
-    cut = best[1]
+    cut = _best_cut(text, start, end, _CLAUSE)
+    if cut is None:
+        cut = _best_cut(text, start, end, _COMMA)
+    if cut is None:
+        return [span]
     return _split_long(text, _trim(text, start, cut), max_words) + _split_long(text, _trim(text, cut, end), max_words)
 
 

@@ -18,6 +18,8 @@ class Source:
     speaker_labels: dict[str, str] = field(default_factory=dict)  # "Tom" -> "Thomas Krendl Gilbert"
     default_speaker: str | None = None
     reworded: bool = False  # words machine-swapped for synonyms; restore for display
+    exclude_from: str | None = None  # marker phrase: the document from here on is not debate material
+    speaker_map: dict[str, str] = field(default_factory=dict)  # "¶4" -> speaker of the words quoted there
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,6 +16,10 @@ KEYWORD_WEIGHT = 2.0
 QUOTE_WEIGHT = 1.0
 CONTEXT_WEIGHT = 0.5  # a passage next to a quoted one, same speaker: weaker evidence
 CONTEXT_RADIUS = 1
+ADOPT_WEIGHT = 0.45  # an uncurated passage that clearly belongs to one argument
+ADOPT_MIN_TERMS = 3
+ADOPT_MIN_COVERAGE = 0.5
+ADOPT_MARGIN = 1.25
 
 PassageKey = tuple[str, int]
 
@@ -32,7 +36,8 @@ class ArgumentIndex:
     quote_passages: list[list[PassageKey | None]]  # per argument, per quote: the passage it starts in
 
     @classmethod
-    def build(cls, arguments: list[Argument], corpus: Corpus, norm: Normalizer) -> "ArgumentIndex":
+    def build(cls, arguments: list[Argument], corpus: Corpus, norm: Normalizer,
+              passages: list[Passage], passage_terms: list[list[str]]) -> "ArgumentIndex":
         docs: list[dict[str, float]] = []
         phrases: list[frozenset[tuple[str, ...]]] = []
         links: dict[PassageKey, list[tuple[int, float]]] = {}
@@ -63,9 +68,27 @@ class ArgumentIndex:
             docs.append(dict(weights))
             phrases.append(frozenset(kw_phrases))
             quote_passages.append(keys)
-        return cls(arguments=arguments, bm25=BM25Index(docs, k1=1.2, b=0.5),
-                   term_sets=[frozenset(d) for d in docs], phrases=phrases, links=links,
-                   quote_passages=quote_passages)
+        index = cls(arguments=arguments, bm25=BM25Index(docs, k1=1.2, b=0.5),
+                    term_sets=[frozenset(d) for d in docs], phrases=phrases, links=links,
+                    quote_passages=quote_passages)
+        index.adopt(passages, passage_terms)
+        return index
+
+    def adopt(self, passages: list[Passage], passage_terms: list[list[str]]) -> None:
+        """Link every uncurated passage to the argument it clearly belongs to, as weak evidence,
+        so that any sentence of the sources can surface under the argument it supports."""
+        for passage, terms in zip(passages, passage_terms):
+            key = (passage.source_id, passage.index)
+            if key in self.links or len(set(terms)) < ADOPT_MIN_TERMS:
+                continue
+            best = self.bm25.top(terms, 2)
+            if not best:
+                continue
+            pos, score = best[0]
+            runner_up = best[1][1] if len(best) > 1 else 0.0
+            covered = sum(1 for t in set(terms) if t in self.term_sets[pos]) / len(set(terms))
+            if covered >= ADOPT_MIN_COVERAGE and score >= ADOPT_MARGIN * runner_up:
+                self.links[key] = [(pos, ADOPT_WEIGHT)]
 
 
 def _link(links: dict[PassageKey, list[tuple[int, float]]], key: PassageKey, pos: int, weight: float) -> None:

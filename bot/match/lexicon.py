@@ -44,6 +44,8 @@ class Lexicon:
                 if key and key != target:
                     synonyms[key] = target
         topic: dict[tuple[str, ...], float] = {}
+        longest_synonym = max((len(k) for k in synonyms), default=1)
+        rewriter = cls(synonyms=synonyms, topic_terms={}, max_phrase=longest_synonym)
         for level, terms in (data.get("topic_terms") or {}).items():
             if level == "__line__":
                 continue
@@ -51,7 +53,8 @@ class Lexicon:
                 raise CorpusError(label, f"topic_terms level {level!r} must be one of {list(TOPIC_WEIGHTS)} "
                                   "with a list of terms", line_of(data.get("topic_terms")))
             for term in terms:
-                key = phrase_tokens(str(term))
+                # topic terms are looked up in rewritten text, so rewrite them the same way
+                key = tuple(rewriter.rewrite(list(phrase_tokens(str(term)))))
                 if key:
                     topic[key] = max(topic.get(key, 0.0), TOPIC_WEIGHTS[level])
         longest = max((len(k) for k in [*synonyms, *topic]), default=1)

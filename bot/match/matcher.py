@@ -10,13 +10,18 @@ from bot.ingest.types import Passage
 from bot.match.argindex import ArgumentIndex
 from bot.match.bm25 import BM25Index
 from bot.match.counters import pick_counters
+from bot.match.english import EnglishFrequency
+from bot.match.gate import should_trigger
 from bot.match.lexicon import Lexicon
 from bot.match.normalize import Normalizer, Speller
 from bot.match.types import ArgumentMatch, MatchResult
 from bot.settings import Settings
 
 PASSAGE_CANDIDATES = 40
-MAX_QUOTES = 4
+MAX_QUOTES = 6
+WINDOW_DISCOUNT = 0.85
+EXTRA_QUOTE_MIN = 0.8  # an uncurated passage joins a match's quotes only if nearly the best passage
+FULL_EVIDENCE_MASS = 6.0  # IDF mass (about two distinctive words) needed for full confidence
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,11 +43,16 @@ class Matcher:
         self.settings = settings
         self.lexicon = Lexicon.load(corpus.corpus_dir)
         self.norm = Normalizer(self.lexicon, settings.match_max_chars)
+        self.english = EnglishFrequency.load()
         self.passages: list[Passage] = list(corpus.passages)
         self._passage_pos = {(p.source_id, p.index): i for i, p in enumerate(self.passages)}
         passage_terms = [self.norm.text_terms(p.text) for p in self.passages]
+        self._passage_terms = passage_terms
         self._passage_sets = [frozenset(t) for t in passage_terms]
         self.passage_index = BM25Index([_counts(t) for t in passage_terms])
+        window_terms = _windows(self.passages, passage_terms)
+        self._window_sets = [frozenset(t) for t in window_terms]
+        self.window_index = BM25Index([_counts(t) for t in window_terms])
         self._arguments: dict[str, Argument] = dict(corpus.argmap.arguments)
         for arg in extra_arguments:
             self._arguments[arg.id] = arg
@@ -71,7 +81,8 @@ class Matcher:
             self._rebuild()
 
     def _rebuild(self) -> None:
-        self.index = ArgumentIndex.build(list(self._arguments.values()), self.corpus, self.norm)
+        self.index = ArgumentIndex.build(list(self._arguments.values()), self.corpus, self.norm,
+                                        self.passages, self._passage_terms)
         self._map = ArgumentMap(dict(self._arguments))
         self._positions = {arg.id: pos for pos, arg in enumerate(self.index.arguments)}
         vocab = {w for p in self.passages for w in self.norm.words(p.text)}
@@ -79,45 +90,62 @@ class Matcher:
             vocab.update(self.norm.words(" ".join((arg.claim, *arg.keywords))))
         vocab.update(w for key in self.lexicon.synonyms for w in key)
         vocab.update(w for key in self.lexicon.topic_terms for w in key)
-        self.norm.speller = Speller(vocab)
+        self.norm.speller = Speller(vocab, self.english)
 
     # -- queries ------------------------------------------------------------------------------
     def query(self, text: str) -> Query:
+        """The message's content terms, each weighted by corpus IDF times how unusual it is in everyday
+        English: "infrastructure" is evidence, "store" or "deal" barely."""
         words = self.norm.words(text, spell=True)
-        terms = tuple(dict.fromkeys(self.norm.terms(words)))
-        weights = {t: self.passage_index.idf_of(t) for t in terms}
-        return Query(tuple(words), terms, weights, sum(weights.values()), self.lexicon.topic_score(words))
+        weights: dict[str, float] = {}
+        for word in words:
+            for term in self.norm.terms([word]):
+                weight = self.passage_index.idf_of(term) * self.english.specificity(word)
+                weights[term] = max(weights.get(term, 0.0), weight)
+        return Query(tuple(words), tuple(weights), weights, sum(weights.values()), self.lexicon.topic_score(words))
 
     def _coverage(self, q: Query, term_set: frozenset[str]) -> float:
+        """Share of the message's IDF mass that `term_set` explains."""
         if not q.mass:
             return 0.0
-        return sum(w for t, w in q.weights.items() if t in term_set) / q.mass
+        return self._mass(q, term_set) / q.mass
+
+    @staticmethod
+    def _mass(q: Query, term_set: frozenset[str]) -> float:
+        return sum(w for t, w in q.weights.items() if t in term_set)
 
     def match(self, text: str, *, limit: int = 3, workspace_id: str | None = None, topic: str | None = None,
               argument_ids: Collection[str] | None = None, boosts: Mapping[str, float] | None = None) -> MatchResult:
         q = self.query(text)
         if not q.terms:
             return MatchResult(text=text, trigger=False, matches=(), topic_score=q.topic)
-        passage_cov = self._passage_evidence(q)
-        ranked = self._rank(q, passage_cov, workspace_id, topic, argument_ids, boosts)
+        passage_cov, window_cov = self._passage_evidence(q)
+        ranked = self._rank(q, window_cov, workspace_id, topic, argument_ids, boosts)
         matches = []
         for pos, score in ranked[:limit]:
             arg = self.index.arguments[pos]
             quotes = self._quotes_for(pos, passage_cov)
             counters = pick_counters(self, q, arg, quotes[0] if quotes else None, workspace_id)
             matches.append(ArgumentMatch(argument=arg, score=score, quotes=tuple(quotes), counters=tuple(counters)))
-        top = matches[0].score if matches else 0.0
-        trigger = q.topic >= self.settings.trigger_min_topic and top >= self.settings.trigger_min_score
+        trigger = bool(matches) and should_trigger(q.topic, matches[0].score, self._matched_terms(q, ranked[0][0]),
+                                                   self.settings)
         return MatchResult(text=text, trigger=trigger, matches=tuple(matches), topic_score=q.topic)
+
+    def _matched_terms(self, q: Query, pos: int) -> int:
+        return sum(1 for t in q.terms if t in self.index.term_sets[pos])
 
     def argument_scores(self, q: Query, positions: Iterable[int]) -> dict[int, float]:
         """Coverage of the message by each given argument's own text (claim, keywords, quotes)."""
         return {pos: self._coverage(q, self.index.term_sets[pos]) for pos in positions}
 
-    def _passage_evidence(self, q: Query) -> dict[int, float]:
-        """Coverage of the message by its best passages, by passage position."""
-        top = self.passage_index.top(q.terms, PASSAGE_CANDIDATES)
-        return {i: self._coverage(q, self._passage_sets[i]) for i, _ in top}
+    def _passage_evidence(self, q: Query) -> tuple[dict[int, float], dict[int, float]]:
+        """How well the best passages explain the message, by passage position: (the passage alone,
+        the passage with its neighbours by the same speaker, discounted), since a point often spans sentences."""
+        alone = {i: self._coverage(q, self._passage_sets[i]) for i, _ in self.passage_index.top(q.terms, PASSAGE_CANDIDATES)}
+        window = dict(alone)
+        for i, _ in self.window_index.top(q.terms, PASSAGE_CANDIDATES):
+            window[i] = max(window.get(i, 0.0), WINDOW_DISCOUNT * self._coverage(q, self._window_sets[i]))
+        return alone, window
 
     def _visible(self, arg: Argument, workspace_id: str | None, topic: str | None,
                  argument_ids: Collection[str] | None) -> bool:
@@ -146,7 +174,10 @@ class Matcher:
                 continue
             phrase_bonus = min(0.2, 0.1 * len(self.index.phrases[pos] & qphrases))
             rank_bonus = 0.1 * (float(bm25[pos]) / best_bm25) if best_bm25 > 0 else 0.0
-            score = 0.45 * own + 0.45 * evidence.get(pos, 0.0) + phrase_bonus + rank_bonus
+            raw = 0.45 * own + 0.45 * evidence.get(pos, 0.0) + phrase_bonus + rank_bonus
+            # thin evidence (one everyday word explains a one-word message) is not confidence
+            matched = max(own, evidence.get(pos, 0.0)) * q.mass
+            score = raw * min(1.0, matched / FULL_EVIDENCE_MASS)
             if boosts:
                 score *= boosts.get(arg.id, 1.0)
             ranked.append((pos, min(1.0, score)))
@@ -161,13 +192,14 @@ class Matcher:
             cov = passage_cov.get(self._passage_pos.get(key, -1), 0.0) if key else 0.0
             scored.append((cov + 0.15, -n, quote))
         own = {k for k in self.index.quote_passages[pos] if k}
+        floor = EXTRA_QUOTE_MIN * max(passage_cov.values(), default=0.0)
         for i, cov in passage_cov.items():
             p = self.passages[i]
             key = (p.source_id, p.index)
             if key in own:
                 continue
             for link_pos, weight in self.index.links.get(key, ()):
-                if link_pos == pos and weight < 1.0:
+                if link_pos == pos and weight < 1.0 and cov >= floor:
                     scored.append((cov, -99, self.corpus.quote_of_passage(p)))
         scored.sort(key=lambda s: (-s[0], -s[1]))
         return [q for _, _, q in scored[:MAX_QUOTES]]
@@ -176,7 +208,7 @@ class Matcher:
         q = self.query(text)
         if not q.terms:
             return []
-        cov = self._passage_evidence(q)
+        cov, _ = self._passage_evidence(q)
         best = sorted(cov.items(), key=lambda item: -item[1])[:limit]
         return [(self.passages[i], round(c, 4)) for i, c in best if c > 0]
 
@@ -201,6 +233,18 @@ def _counts(terms: list[str]) -> dict[str, float]:
     out: dict[str, float] = {}
     for t in terms:
         out[t] = out.get(t, 0.0) + 1.0
+    return out
+
+
+def _windows(passages: list[Passage], terms: list[list[str]]) -> list[list[str]]:
+    """Each passage's terms with those of its neighbours from the same source and speaker."""
+    out = []
+    for i, p in enumerate(passages):
+        window = list(terms[i])
+        for j in (i - 1, i + 1):
+            if 0 <= j < len(passages) and passages[j].source_id == p.source_id and passages[j].speaker == p.speaker:
+                window.extend(terms[j])
+        out.append(window)
     return out
 
 

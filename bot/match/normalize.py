@@ -9,7 +9,10 @@ import snowballstemmer
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
+from bot.match.english import EnglishFrequency
 from bot.match.lexicon import Lexicon
+
+MIN_TYPO_LENGTH = 5
 
 STOPWORDS = frozenset("""
 a about above after again against all also am an and any are aren as at be because been before being below
@@ -57,7 +60,7 @@ def clean(text: str, max_chars: int) -> str:
 class Speller:
     """Typo tolerance: maps an unknown word to the closest known word within a small edit distance."""
 
-    def __init__(self, vocabulary: Iterable[str], cache_size: int = 50_000):
+    def __init__(self, vocabulary: Iterable[str], english: EnglishFrequency | None = None, cache_size: int = 50_000):
         words = sorted({w for w in vocabulary if len(w) >= 4 and w.isalpha()})
         self._known = frozenset(words)
         self._by_initial: dict[str, list[str]] = {}
@@ -65,14 +68,17 @@ class Speller:
             self._by_initial.setdefault(w[0], []).append(w)
         self._cache: dict[str, str] = {}
         self._cache_size = cache_size
+        self._english = english
 
     def correct(self, word: str) -> str:
-        if len(word) < 5 or word in self._known or not word.isalpha():
+        if len(word) < MIN_TYPO_LENGTH or word in self._known or not word.isalpha():
             return word
+        if self._english is not None and self._english.is_word(word):
+            return word  # a real word we do not index ("patch") is not a typo of one we do ("path")
         hit = self._cache.get(word)
         if hit is not None:
             return hit
-        limit = 1 if len(word) < 9 else 2
+        limit = 1 if len(word) < 8 else 2
         pool = self._by_initial.get(word[0], ())
         best = process.extractOne(word, pool, scorer=Levenshtein.distance, score_cutoff=limit) if pool else None
         fixed = best[0] if best else word

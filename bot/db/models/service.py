@@ -78,7 +78,8 @@ class PostedReply(Base):
     """A reply the bot decided to post: cooldowns, de-duplication and audit."""
 
     __tablename__ = "posted_replies"
-    __table_args__ = (UniqueConstraint("platform", "workspace_id", "channel_id", "source_message_id", "kind"),
+    __table_args__ = (UniqueConstraint("platform", "workspace_id", "channel_id", "source_message_id", "kind",
+                                       name="uq_posted_replies_source"),
                       Index("ix_posted_replies_workspace_thread", "workspace_id", "thread_id"))
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     platform: Mapped[str] = mapped_column(String(16))

@@ -88,7 +88,7 @@ def upgrade() -> None:
         sa.Column("created_at", sa.DateTime(), nullable=False),
         sa.PrimaryKeyConstraint("id", name="pk_posted_replies"),
         sa.UniqueConstraint("platform", "workspace_id", "channel_id", "source_message_id", "kind",
-                            name="uq_posted_replies_platform_workspace_id_channel_id_source_message_id_kind"),
+                            name="uq_posted_replies_source"),
     )
     op.create_index("ix_posted_replies_workspace_thread", "posted_replies", ["workspace_id", "thread_id"])
     op.create_table(

@@ -1,0 +1,135 @@
+"""The Counterpoint discord.py bot: reads messages and reactions, serves slash commands."""
+from __future__ import annotations
+
+import asyncio
+import logging
+import weakref
+from typing import TYPE_CHECKING, Any
+
+import discord
+from discord.ext import commands
+
+from adapters.discord.commands import register_commands, sync_commands
+from adapters.discord.context import incoming_message, is_readable
+from adapters.discord.posting import NO_MENTIONS, post_for_message
+from adapters.discord.reactions import reaction_from_event
+from adapters.discord.tree import CounterpointTree
+from bot.reply import Reply
+from bot.settings import Settings
+
+if TYPE_CHECKING:
+    from bot.service.service import CounterpointService
+
+log = logging.getLogger(__name__)
+
+
+def bot_intents() -> discord.Intents:
+    """Only what Counterpoint reads. Message Content is privileged: enable it in the Developer Portal."""
+    intents = discord.Intents.none()
+    intents.guilds = True
+    intents.guild_messages = True
+    intents.message_content = True
+    intents.guild_reactions = True
+    return intents
+
+
+def parse_shard_count(value: str | None) -> int | str | None:
+    """DISCORD_SHARD_COUNT: unset -> None (one connection), "auto" -> Discord decides, "4" -> 4."""
+    if value is None or not value.strip():
+        return None
+    text = value.strip().lower()
+    if text == "auto":
+        return "auto"
+    if text.isdigit() and int(text) >= 1:
+        return int(text)
+    raise ValueError(f"DISCORD_SHARD_COUNT must be a whole number of shards or 'auto', not {value!r}")
+
+
+class CounterpointHandlers:
+    """Event handlers shared by the single-connection and the sharded bot."""
+
+    def __init__(self, *args: Any, settings: Settings, service: "CounterpointService", **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.settings = settings
+        self.service = service
+        # One reply decision at a time per channel, so a burst sees each cooldown in order.
+        self._channel_locks: weakref.WeakValueDictionary[str, asyncio.Lock] = weakref.WeakValueDictionary()
+
+    async def setup_hook(self) -> None:
+        register_commands(self.tree)  # type: ignore[attr-defined]
+        await sync_commands(self.tree, Settings.split_ids(self.settings.discord_guild_ids))  # type: ignore[attr-defined]
+
+    def _lock_for(self, channel_id: str) -> asyncio.Lock:
+        lock = self._channel_locks.get(channel_id)
+        if lock is None:
+            lock = asyncio.Lock()
+            self._channel_locks[channel_id] = lock
+        return lock
+
+    async def _where(self, message: discord.Message) -> object:
+        """The message's channel; a thread unknown to the cache is fetched so its parent is known."""
+        channel = message.channel
+        if isinstance(channel, discord.PartialMessageable):
+            try:
+                return await self.fetch_channel(channel.id)  # type: ignore[attr-defined]
+            except discord.HTTPException:
+                log.debug("could not fetch channel %s", channel.id)
+        return channel
+
+    async def on_message(self, message: discord.Message) -> None:
+        reply = None
+        try:
+            reply = await self._answer(message)
+        finally:
+            # Listeners (and tests) learn when a message has been fully dealt with: "counterpoint_message".
+            self.dispatch("counterpoint_message", message, reply)  # type: ignore[attr-defined]
+
+    async def _answer(self, message: discord.Message) -> Reply | None:
+        me = self.user  # type: ignore[attr-defined]
+        if me is None or message.author.id == me.id or not is_readable(message):
+            return None
+        incoming = incoming_message(message, await self._where(message))
+        async with self._lock_for(incoming.channel_id):
+            reply = await self.service.handle_message(incoming)
+            if reply is not None:
+                await post_for_message(self, self.service, reply, message)  # type: ignore[arg-type]
+        return reply
+
+    async def on_raw_reaction_add(self, payload: discord.RawReactionActionEvent) -> None:
+        stored = False
+        try:
+            reaction = reaction_from_event(self, payload)  # type: ignore[arg-type]
+            if reaction is not None:
+                stored = await self.service.handle_reaction(reaction)
+        finally:
+            self.dispatch("counterpoint_reaction", payload, stored)  # type: ignore[attr-defined]
+
+
+class CounterpointBot(CounterpointHandlers, commands.Bot):
+    """One gateway connection: right for all but very large deployments."""
+
+
+class ShardedCounterpointBot(CounterpointHandlers, commands.AutoShardedBot):
+    """Several gateway connections (DISCORD_SHARD_COUNT)."""
+
+
+def build_bot(settings: Settings, service: "CounterpointService", **options: Any) -> commands.Bot:
+    """The bot for these settings; `options` pass through to discord.py (e.g. guild_ready_timeout)."""
+    shards = parse_shard_count(settings.discord_shard_count)
+    kwargs: dict[str, Any] = dict(
+        command_prefix=commands.when_mentioned,  # unused: Counterpoint has only slash commands
+        help_command=None,
+        intents=bot_intents(),
+        allowed_mentions=NO_MENTIONS,
+        tree_cls=CounterpointTree,
+        settings=settings,
+        service=service,
+    )
+    kwargs.update(options)
+    # Counterpoint never joins voice: skip discord.py's "PyNaCl/davey is not installed" start-up warnings.
+    discord.VoiceClient.warn_nacl = discord.VoiceClient.warn_dave = False
+    if shards is None:
+        return CounterpointBot(**kwargs)
+    if isinstance(shards, int):
+        kwargs["shard_count"] = shards
+    return ShardedCounterpointBot(**kwargs)

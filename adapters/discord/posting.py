@@ -1,0 +1,146 @@
+"""Post a rendered `Reply` where its placement says, then tell the service which messages carry it."""
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from typing import Protocol
+
+import discord
+
+from adapters.discord.context import PLATFORM, channel_and_thread
+from adapters.discord.limits import escape
+from adapters.discord.render import OutgoingMessage, render_reply, thread_name
+from bot.reply import Placement, Reply
+
+log = logging.getLogger(__name__)
+
+NO_MENTIONS = discord.AllowedMentions.none()
+THREAD_PERMISSIONS_HINT = (
+    "I could not start a thread here. Give me the Create Public Threads and Send Messages in Threads "
+    "permissions in this channel, or ask a moderator to."
+)
+
+
+class PostedListener(Protocol):
+    """The one service method posting needs."""
+
+    async def reply_posted(self, reply: Reply, *, platform: str, workspace_id: str, channel_id: str,
+                           thread_id: str | None, message_ids: Sequence[str]) -> None: ...
+
+
+async def send_all(destination: discord.abc.Messageable, messages: list[OutgoingMessage]) -> list[str]:
+    """Send each message in order; returns the posted message ids."""
+    ids: list[str] = []
+    for out in messages:
+        sent = await destination.send(content=out.content, embeds=list(out.embeds), allowed_mentions=NO_MENTIONS)
+        ids.append(str(sent.id))
+    return ids
+
+
+async def _announce(service: PostedListener, reply: Reply, guild_id: int | None, where: object,
+                    message_ids: list[str]) -> None:
+    if not message_ids:
+        return
+    channel_id, thread_id = channel_and_thread(where)
+    await service.reply_posted(reply, platform=PLATFORM, workspace_id=str(guild_id or ""),
+                               channel_id=channel_id, thread_id=thread_id, message_ids=message_ids)
+
+
+async def _resolve_thread(client: discord.Client, thread_id: str) -> discord.abc.Messageable | None:
+    channel = client.get_channel(int(thread_id))
+    if channel is None:
+        try:
+            channel = await client.fetch_channel(int(thread_id))
+        except (discord.NotFound, discord.Forbidden):
+            return None
+    return channel if isinstance(channel, discord.abc.Messageable) else None
+
+
+async def post_for_message(client: discord.Client, service: PostedListener, reply: Reply,
+                           message: discord.Message) -> list[str]:
+    """Post an automatic reply to `message`: into its thread, or a new thread started from it."""
+    rendered = render_reply(reply)
+    where: discord.abc.Messageable | None = message.channel
+    if reply.placement is Placement.EPHEMERAL:
+        log.debug("dropping an ephemeral reply to a plain message %s", message.id)
+        return []
+    if reply.placement is Placement.THREAD and reply.thread_id and reply.thread_id != str(message.channel.id):
+        where = await _resolve_thread(client, reply.thread_id)
+    elif reply.placement is Placement.NEW_THREAD and not isinstance(message.channel, discord.Thread):
+        try:
+            where = await message.create_thread(name=thread_name(reply))
+        except discord.Forbidden:
+            log.warning("missing permission to create a thread in channel %s", message.channel.id)
+            return []
+    if where is None:
+        log.warning("thread %s for a reply is gone; reply dropped", reply.thread_id)
+        return []
+    ids = await send_all(where, rendered)
+    await _announce(service, reply, message.guild.id if message.guild else None, where, ids)
+    return ids
+
+
+async def _respond(interaction: discord.Interaction, messages: list[OutgoingMessage], *, ephemeral: bool) -> list[str]:
+    """The first message as the interaction response, the rest as follow-ups."""
+    ids: list[str] = []
+    first, rest = messages[0], messages[1:]
+    callback = await interaction.response.send_message(
+        content=first.content, embeds=list(first.embeds), ephemeral=ephemeral, allowed_mentions=NO_MENTIONS)
+    if callback.message_id is not None:
+        ids.append(str(callback.message_id))
+    for out in rest:
+        sent = await interaction.followup.send(content=out.content, embeds=list(out.embeds),
+                                               ephemeral=ephemeral, allowed_mentions=NO_MENTIONS, wait=True)
+        ids.append(str(sent.id))
+    return ids
+
+
+async def _ack(interaction: discord.Interaction, text: str, *, ephemeral: bool) -> None:
+    await interaction.response.send_message(content=text, ephemeral=ephemeral, allowed_mentions=NO_MENTIONS)
+
+
+def _thread_parent(channel: object) -> discord.TextChannel | None:
+    if isinstance(channel, discord.Thread):
+        channel = channel.parent
+    return channel if isinstance(channel, discord.TextChannel) else None
+
+
+async def _start_thread(interaction: discord.Interaction, service: PostedListener, reply: Reply,
+                        rendered: list[OutgoingMessage]) -> None:
+    """Debate start: a public thread in the channel, a pointer to it, then the cards inside it."""
+    parent = _thread_parent(interaction.channel)
+    if parent is None:
+        await _ack(interaction, "Start a debate from a text channel (not a forum, voice channel or DM).",
+                   ephemeral=True)
+        return
+    try:
+        thread = await parent.create_thread(name=thread_name(reply), type=discord.ChannelType.public_thread)
+    except discord.Forbidden:
+        await _ack(interaction, THREAD_PERMISSIONS_HINT, ephemeral=True)
+        return
+    label = escape(" ".join((reply.title or thread.name).split()))
+    await _ack(interaction, f"**Debate:** {label}\nArguments in {thread.mention}", ephemeral=False)
+    ids = await send_all(thread, rendered)
+    await _announce(service, reply, interaction.guild_id, thread, ids)
+
+
+async def post_for_interaction(client: discord.Client, service: PostedListener, reply: Reply,
+                               interaction: discord.Interaction) -> list[str]:
+    """Answer a slash command with `reply`."""
+    rendered = render_reply(reply)
+    here = interaction.channel or discord.Object(interaction.channel_id or 0)
+    if reply.placement is Placement.NEW_THREAD:
+        await _start_thread(interaction, service, reply, rendered)
+        return []
+    if reply.placement is Placement.THREAD and reply.thread_id and str(interaction.channel_id) != reply.thread_id:
+        thread = await _resolve_thread(client, reply.thread_id)
+        if thread is None:
+            await _ack(interaction, "That thread no longer exists.", ephemeral=True)
+            return []
+        ids = await send_all(thread, rendered)
+        await _ack(interaction, f"Posted in <#{reply.thread_id}>.", ephemeral=True)
+        await _announce(service, reply, interaction.guild_id, thread, ids)
+        return ids
+    ids = await _respond(interaction, rendered, ephemeral=reply.placement is Placement.EPHEMERAL)
+    await _announce(service, reply, interaction.guild_id, here, ids)
+    return ids

@@ -1,0 +1,1 @@
+"""Repository functions, one module per area; each takes an AsyncSession (or the Database for sync jobs)."""

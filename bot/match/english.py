@@ -1,0 +1,43 @@
+"""General-English word frequencies (pyspellchecker's list): how everyday a word is, and whether it is a word."""
+from __future__ import annotations
+
+import gzip
+import json
+import logging
+import math
+from importlib import resources
+
+log = logging.getLogger(__name__)
+
+KNOWN_WORD_MIN_COUNT = 200  # below this the list holds typos and rarities, not everyday words
+RARE_LOG = 3.0  # log10 count at or below which a word counts as fully distinctive
+COMMON_LOG = 6.0  # log10 count at or above which a word is everyday chatter
+MIN_SPECIFICITY = 0.2
+
+
+class EnglishFrequency:
+    """Word -> count in a large general-English sample; empty (neutral) when the list is unavailable."""
+
+    def __init__(self, counts: dict[str, int]):
+        self._counts = counts
+
+    @classmethod
+    def load(cls) -> "EnglishFrequency":
+        try:
+            blob = resources.files("spellchecker").joinpath("resources", "en.json.gz").read_bytes()
+            return cls(json.loads(gzip.decompress(blob)))
+        except (ModuleNotFoundError, FileNotFoundError, OSError, ValueError) as exc:
+            log.warning("general-English word list unavailable (%s); every word counts as distinctive", exc)
+            return cls({})
+
+    def is_word(self, word: str) -> bool:
+        return self._counts.get(word, 0) >= KNOWN_WORD_MIN_COUNT
+
+    def specificity(self, word: str) -> float:
+        """1.0 for words rare in everyday English (domain words), down to MIN_SPECIFICITY for common ones."""
+        count = self._counts.get(word, 0)
+        if count <= 0:
+            return 1.0
+        level = math.log10(count)
+        share = (COMMON_LOG - level) / (COMMON_LOG - RARE_LOG)
+        return max(MIN_SPECIFICITY, min(1.0, share))

@@ -1,0 +1,84 @@
+"""Command arguments: `key=value` / `key="several words"` parsing (shlex) and cleaning of user text."""
+from __future__ import annotations
+
+import re
+import shlex
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass, field
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_SMART_QUOTES = str.maketrans({"\u201c": '"', "\u201d": '"', "\u201e": '"', "\u00ab": '"', "\u00bb": '"'})
+_KEY_VALUE = re.compile(r"^([A-Za-z_][A-Za-z0-9_-]*)=(.*)$", re.S)
+_FALLBACK_TOKEN = re.compile(r'[A-Za-z_][\w-]*="[^"]*"|[A-Za-z_][\w-]*=\'[^\']*\'|"[^"]*"|\S+')
+MAX_ARGS_CHARS = 8000
+
+
+def clean_text(text: str, limit: int | None = None) -> str:
+    """Drop control characters and unencodable code points; cut to `limit` characters."""
+    text = text.encode("utf-8", "ignore").decode("utf-8")
+    text = _CONTROL.sub(" ", text)
+    return text[:limit] if limit is not None else text
+
+
+def clip(text: str | None, limit: int) -> str:
+    """Clean and cut an identifier or name so it fits its column."""
+    return clean_text(text or "", limit).strip() or "?"
+
+
+def cut_at_word(text: str, limit: int = 100) -> str:
+    """`text` shortened at a word boundary to at most `limit` characters (with an ellipsis if cut)."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    head = text[:limit - 1]
+    if " " in head:
+        head = head.rsplit(" ", 1)[0]
+    return head.rstrip(" ,;:.-") + "…"
+
+
+@dataclass(slots=True)
+class ParsedArgs:
+    """Positional words and named options of one command."""
+
+    positional: list[str] = field(default_factory=list)
+    options: dict[str, str] = field(default_factory=dict)
+
+    def text(self) -> str:
+        return " ".join(self.positional).strip()
+
+
+def _split(text: str) -> list[str]:
+    try:
+        lexer = shlex.shlex(text, posix=True)
+        lexer.whitespace_split = True
+        lexer.commenters = ""
+        return list(lexer)
+    except ValueError:  # unbalanced quotes, e.g. an apostrophe in free text
+        return [t[:-1].replace('="', "=", 1) if t.endswith('"') and '="' in t else t.strip('"')
+                for t in _FALLBACK_TOKEN.findall(text)]
+
+
+def parse_args(words: Sequence[str], options: Mapping[str, str] | None = None, *,
+               known: Collection[str] = (), free_text: Collection[str] = ()) -> ParsedArgs:
+    """Split words into positional values and `key=value` options (only keys in `known`).
+
+    Slash-command `options` win over text. For keys in `free_text` an unquoted value runs on until
+    the next `key=`, so `claim=Open weights are safer stance=open` works without quotes.
+    """
+    text = clean_text(" ".join(words))[:MAX_ARGS_CHARS].translate(_SMART_QUOTES)
+    parsed = ParsedArgs()
+    current: str | None = None
+    for token in _split(text):
+        match = _KEY_VALUE.match(token)
+        key = match.group(1).lower() if match else None
+        if match and key in known:
+            parsed.options[key] = match.group(2).strip()
+            current = key if key in free_text else None
+        elif current is not None:
+            parsed.options[current] = f"{parsed.options[current]} {token}".strip()
+        else:
+            parsed.positional.append(token)
+    for key, value in (options or {}).items():
+        if value is not None and str(value).strip():
+            parsed.options[key.lower()] = clean_text(str(value))[:MAX_ARGS_CHARS].strip()
+    return parsed

@@ -1,0 +1,46 @@
+"""Plain-text rendering of a Reply: the fallback text, the console and `counterpoint ask` use it."""
+from __future__ import annotations
+
+from bot.reply import QuoteCard, Reply
+
+STANCE_LABEL = {"open": "OPEN", "closed": "CLOSED", "mixed": "MIXED"}
+
+
+def attribution(card: QuoteCard) -> str:
+    """`speaker · source · locator`, leaving out what is unknown."""
+    q = card.quote
+    parts = [p for p in (q.speaker, q.source_title, q.locator) if p]
+    return " · ".join(parts)
+
+
+def card_text(card: QuoteCard, *, indent: str = "") -> str:
+    """One quote card as lines of text."""
+    q = card.quote
+    lines = []
+    if card.claim:
+        label = STANCE_LABEL.get(card.stance, card.stance.upper())
+        head = "↳ Counterpoint" if card.is_counter else "▶"
+        ident = f"  [{card.argument_id}]" if card.argument_id else ""
+        lines.append(f"{head} {label}: {card.claim}{ident}")
+    lines.append(f"  “{q.text}”")
+    who = attribution(card)
+    if who:
+        lines.append(f"  — {who}")
+    if q.url:
+        lines.append(f"  {q.url}")
+    if q.original_text is not None:
+        lines.append(f"  (restored from reworded source; the source reads: “{q.original_text}”)")
+    if q.moderator_supplied:
+        lines.append("  (quote supplied by a moderator; not from an indexed source)")
+    return "\n".join(indent + line for line in lines)
+
+
+def reply_text(reply: Reply) -> str:
+    """The whole reply as readable plain text: title, body, then every card."""
+    blocks = []
+    if reply.title:
+        blocks.append(reply.title)
+    if reply.body:
+        blocks.append(reply.body)
+    blocks.extend(card_text(card) for card in reply.cards)
+    return "\n\n".join(blocks)
