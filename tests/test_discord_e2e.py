@@ -2,13 +2,14 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import re
 
 import pytest
 from sqlalchemy import select
 
 from bot.db.engine import Database
-from bot.db.models import Feedback
+from bot.db.models import Feedback, PostedMessage, PostedReply
 from bot.service import CounterpointService
 from discord_standin import DiscordStandIn
 from discord_standin.harness import running_bot, standin_settings
@@ -36,6 +37,17 @@ async def env(standin, tmp_path):
             yield standin, bot, events, service, settings
     finally:
         await service.close()
+
+
+@contextlib.asynccontextmanager
+async def database(settings):
+    """A read session on the service's own SQLite file."""
+    db = Database(settings.effective_database_url)
+    try:
+        async with db.read() as session:
+            yield session
+    finally:
+        await db.dispose()
 
 
 def callback(interaction: dict) -> str:
@@ -80,8 +92,12 @@ async def test_on_topic_message_gets_a_thread_with_the_quote(env):
     assert "biological weapons" in embed["description"]
     assert "·" in embed["footer"]["text"]
     assert post.json["allowed_mentions"] == NO_PINGS
-    # the service now knows the posted message (a reaction on it would count)
-    assert post.response["id"] in {m for m in [post.response["id"]]}
+    # the service was told where the reply landed: the posted message, in the new thread
+    async with database(settings) as session:
+        posted = await session.scalar(select(PostedMessage).where(PostedMessage.message_id == post.response["id"]))
+        parent = await session.get(PostedReply, posted.reply_id)
+    assert posted.argument_id == reply.cards[0].argument_id
+    assert (parent.channel_id, parent.thread_id) == (str(w.general.id), message["id"])
 
 
 async def test_off_topic_and_not_opted_in_messages_get_nothing(env):
@@ -184,12 +200,8 @@ async def test_thumbs_up_on_a_reply_is_stored_as_feedback(env):
     assert await events.reaction(bot_message) is True
     await standin.react(w.bob, w.general.id, int(message["id"]), "👍")  # not the bot's message: ignored
     assert await events.reaction(int(message["id"])) is False
-    db = Database(settings.effective_database_url)
-    try:
-        async with db.read() as session:
-            rows = (await session.scalars(select(Feedback))).all()
-    finally:
-        await db.dispose()
+    async with database(settings) as session:
+        rows = (await session.scalars(select(Feedback))).all()
     assert [(r.posted_message_id, r.user_id, r.value, r.argument_id) for r in rows] == [
         (str(bot_message), str(w.bob.id), 1, reply.cards[0].argument_id)]
 

@@ -19,8 +19,9 @@ from discord_standin import DiscordStandIn
 from discord_standin.harness import running_bot, standin_settings
 
 VENV_BIN = Path(sys.executable).parent
-RUN_DIRECT = "import sys; from adapters.discord.runner import run; from bot.settings import Settings; " \
-             "import logging; logging.basicConfig(level=logging.DEBUG); sys.exit(run(Settings()))"
+RUN_DIRECT = ("import sys, logging; from adapters.discord.runner import run; from bot.settings import Settings; "
+              "logging.basicConfig(level=logging.INFO); logging.getLogger('discord').setLevel(logging.DEBUG); "
+              "sys.exit(run(Settings()))")
 
 
 def clean_env(**extra: str) -> dict[str, str]:
@@ -115,4 +116,4 @@ async def test_run_stops_cleanly_on_sigterm_and_never_logs_the_token(standin, tm
         out, err = await asyncio.wait_for(proc.communicate(), 60)
     assert proc.returncode == 0, err.decode()[-2000:]
     assert standin.token not in out.decode() + err.decode()
-    assert "Shard ID None has connected to Gateway" in err.decode()  # logging was on, at DEBUG
+    assert "Shard ID None has connected to Gateway" in err.decode()  # discord.py logged at DEBUG

@@ -7,9 +7,11 @@ from bot.reply import Placement
 from bot.service import CounterpointService
 from service_helpers import WS, Clock, cmd, make_settings, rows
 
-# a sentence that stands verbatim in source 002 (interview notes)
+# sentences that stand verbatim in the sources (002 interview notes, 004 listicle)
 VERBATIM_002 = ("Open source in the context of AI development means that people can take and modify a model "
                 "and build applications on top of it")
+VERBATIM_004 = ("Community scrutiny can enhance the development process, leading to more robust and reliable AI "
+                "systems while reducing the risks associated with closed-source alternatives.")
 COUNTS = {t: f"SELECT count(*) FROM {t}" for t in
           ("debates", "triggers", "channel_settings", "arguments", "quotes", "counter_links")}
 
@@ -70,12 +72,12 @@ async def test_quote_needs_a_source_or_url(service):
 
 async def test_add_link_remove_a_moderator_argument(service, settings):
     reply = await service.handle_command(cmd(
-        "argument", f'add id=mod-modify claim="Open source means you can modify and build on the model" '
-                    f'stance=open topic=definition quote="{VERBATIM_002}" source=002'))
+        "argument", f'add id=mod-modify claim="Community scrutiny makes open AI systems more robust and reliable" '
+                    f'stance=open topic=security quote="{VERBATIM_004}" source=004'))
     assert not reply.is_error, reply.body
     added = service.matcher.argmap.get("mod-modify")
     assert added is not None and added.origin == "moderator" and added.workspace_id == WS
-    assert added.quotes[0].source_id == "002" and added.quotes[0].locator  # resolved against the source
+    assert added.quotes[0].source_id == "004" and added.quotes[0].locator  # resolved against the source
     assert rows(settings, "SELECT origin, workspace_id FROM arguments WHERE id='mod-modify'") == [("moderator", WS)]
     assert "mod-modify" in service.argument_ids("mod-", WS)
     assert "mod-modify" not in service.argument_ids("mod-", "OTHER-WORKSPACE")
@@ -85,8 +87,8 @@ async def test_add_link_remove_a_moderator_argument(service, settings):
     assert "definition-llama-not-open-source" in {a.id for a in service.matcher.argmap.countered_by("mod-modify")}
     assert rows(settings, "SELECT origin FROM counter_links WHERE argument_id='mod-modify'") == [("moderator",)]
 
-    reply = await service.handle_command(cmd("argue", "open source means people can modify a model and build "
-                                                      "applications on top of it"))
+    reply = await service.handle_command(cmd("argue", "community scrutiny makes AI systems more robust and "
+                                                      "reliable than closed-source alternatives"))
     assert "mod-modify" in reply.argument_ids
 
     reply = await service.handle_command(cmd("argument", "remove misuse-bioweapons"))

@@ -1,7 +1,6 @@
 """Slash commands: `/counterpoint <subcommand> ...`, plus the `/argue` and `/counter` shortcuts."""
 from __future__ import annotations
 
-import dataclasses
 import logging
 import shlex
 from typing import Any
@@ -14,12 +13,9 @@ from adapters.slack.deps import SlackDeps
 from adapters.slack.escape import unformat
 from adapters.slack.poster import Respond, Target, deliver
 from bot.messages import Command, CommandContext
-from bot.reply import Placement
 
 log = logging.getLogger(__name__)
 
-SUBCOMMANDS = frozenset({"argue", "counter", "quote", "sources", "topics", "debate", "trigger", "autoreply",
-                         "argument", "help"})
 SHORTCUTS = {"/argue": "argue", "/counter": "counter"}
 
 
@@ -67,8 +63,7 @@ async def handle(deps: SlackDeps, command: dict[str, Any], client: AsyncWebClien
     service = deps.service
     name, args = parse(command.get("command", ""), command.get("text", ""))
     user_id = command.get("user_id", "")
-    unknown = name not in SUBCOMMANDS
-    needs_rights = name in service.MODERATOR_COMMANDS or name == "help" or unknown
+    needs_rights = name in service.MODERATOR_COMMANDS or name == "help"
     context = CommandContext(
         platform="slack",
         workspace_id=command.get("team_id", ""),
@@ -77,12 +72,7 @@ async def handle(deps: SlackDeps, command: dict[str, Any], client: AsyncWebClien
         user_name=command.get("user_name") or user_id,
         is_moderator=needs_rights and await deps.users.is_moderator(client, user_id),
     )
-    if unknown:
-        reply = await service.handle_command(Command("help", (), context))
-        reply = dataclasses.replace(reply, placement=Placement.EPHEMERAL, is_error=True,
-                                    body=f"Unknown subcommand “{name}”.\n\n{reply.body}".strip())
-    else:
-        reply = await service.handle_command(Command(name, args, context))
+    reply = await service.handle_command(Command(name, args, context))  # unknown names get the service's error
     target = Target(context.workspace_id, context.channel_id, user_id, None, respond)
     await deliver(reply, target, client, service)
 

@@ -30,8 +30,11 @@ def _install_stop_signals(stop: asyncio.Event) -> None:
 
 
 async def run_slack(settings: Settings, port: int, *, host: str = "0.0.0.0",
-                    stop: asyncio.Event | None = None) -> int:
-    """Serve Slack until `stop` is set (or SIGINT/SIGTERM); returns the exit code."""
+                    stop: asyncio.Event | None = None, started: asyncio.Event | None = None) -> int:
+    """Serve Slack until `stop` is set (or SIGINT/SIGTERM); returns the exit code.
+
+    `started` is set once requests can be served (the socket is connected or the port is listening).
+    """
     missing = missing_settings(settings)
     if missing:
         print(HELP.format(missing=" and ".join(missing)), file=sys.stderr, end="")
@@ -57,6 +60,8 @@ async def run_slack(settings: Settings, port: int, *, host: str = "0.0.0.0",
             handler = AsyncSocketModeHandler(app, settings.slack_app_token.get_secret_value().strip())
             await handler.connect_async()
             print(f"Counterpoint is connected to Slack over Socket Mode as {who}.", flush=True)
+            if started is not None:
+                started.set()
             try:
                 await stop.wait()
             finally:
@@ -71,6 +76,8 @@ async def run_slack(settings: Settings, port: int, *, host: str = "0.0.0.0",
                     print(f"Cannot listen on {host}:{port}: {exc.strerror or exc}", file=sys.stderr)
                     return 1
                 print(f"Counterpoint is serving Slack as {who} on http://{host}:{port}{EVENTS_PATH}", flush=True)
+                if started is not None:
+                    started.set()
                 await stop.wait()
             finally:
                 await runner.cleanup()

@@ -5,21 +5,25 @@ import argparse
 import logging
 import sys
 from collections.abc import Sequence
+from types import ModuleType
 
-from bot.cli import corpus_cmds, db_cmds, match_cmds, run_cmds
+from bot.cli import corpus_cmds, db_cmds, match_cmds
+
+DESCRIPTION = "Counterpoint: answer claims about open vs closed AI with verbatim, sourced quotes."
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="counterpoint", description=__doc__)
+def build_parser(extra: Sequence[ModuleType] = ()) -> argparse.ArgumentParser:
+    """The parser with the core's subcommands and those of `extra` modules (each has `register`)."""
+    parser = argparse.ArgumentParser(prog="counterpoint", description=DESCRIPTION)
     parser.add_argument("-v", "--verbose", action="store_true", help="debug logging on stderr")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for module in (corpus_cmds, match_cmds, db_cmds, run_cmds):
+    for module in (corpus_cmds, match_cmds, db_cmds, *extra):
         module.register(sub)
     return parser
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
+def main(argv: Sequence[str] | None = None, extra: Sequence[ModuleType] = ()) -> int:
+    parser = build_parser(extra)
     args = parser.parse_args(argv)
     logging.basicConfig(stream=sys.stderr, level=logging.DEBUG if args.verbose else logging.WARNING,
                         format="%(levelname)s %(name)s: %(message)s")

@@ -13,6 +13,7 @@ class BM25Index:
 
     def __init__(self, docs: Sequence[dict[str, float]], k1: float = 1.2, b: float = 0.75):
         self.n_docs = len(docs)
+        self.k1 = k1
         lengths = np.array([sum(d.values()) for d in docs], dtype=np.float32)
         avg = float(lengths.mean()) if self.n_docs else 1.0
         df: Counter[str] = Counter()
@@ -28,6 +29,10 @@ class BM25Index:
                 ids.setdefault(term, []).append(doc_id)
                 weights.setdefault(term, []).append(self.idf[term] * tf * (k1 + 1) / (tf + norm))
         self.postings = {t: (np.array(ids[t], dtype=np.int32), np.array(weights[t], dtype=np.float32)) for t in ids}
+
+    def ceiling(self, terms: Sequence[str]) -> float:
+        """An upper bound of any document's score for these terms (every term at saturation)."""
+        return sum(self.idf.get(t, 0.0) for t in dict.fromkeys(terms)) * (self.k1 + 1)
 
     def idf_of(self, term: str) -> float:
         return self.idf.get(term, self.unknown_idf)

@@ -20,6 +20,9 @@ from bot.settings import Settings
 PASSAGE_CANDIDATES = 40
 MAX_QUOTES = 6
 WINDOW_DISCOUNT = 0.85
+OWN_WEIGHT = 0.2  # coverage of the message by the argument's own claim, keywords and quotes
+EVIDENCE_WEIGHT = 0.6  # coverage by the source passages the argument quotes (or adopted)
+RANK_WEIGHT = 0.6  # BM25 over argument texts, as a share of the highest score the message's terms allow
 EXTRA_QUOTE_MIN = 0.8  # an uncurated passage joins a match's quotes only if nearly the best passage
 FULL_EVIDENCE_MASS = 6.0  # IDF mass (about two distinctive words) needed for full confidence
 
@@ -158,7 +161,7 @@ class Matcher:
     def _rank(self, q: Query, passage_cov: dict[int, float], workspace_id: str | None, topic: str | None,
               argument_ids: Collection[str] | None, boosts: Mapping[str, float] | None) -> list[tuple[int, float]]:
         bm25 = self.index.bm25.scores(q.terms)
-        best_bm25 = float(bm25.max()) if len(bm25) else 0.0
+        ceiling = self.index.bm25.ceiling(q.terms)
         evidence: dict[int, float] = {}
         for i, cov in passage_cov.items():
             p = self.passages[i]
@@ -173,8 +176,8 @@ class Matcher:
             if own <= 0 and pos not in evidence:
                 continue
             phrase_bonus = min(0.2, 0.1 * len(self.index.phrases[pos] & qphrases))
-            rank_bonus = 0.1 * (float(bm25[pos]) / best_bm25) if best_bm25 > 0 else 0.0
-            raw = 0.45 * own + 0.45 * evidence.get(pos, 0.0) + phrase_bonus + rank_bonus
+            rank_bonus = RANK_WEIGHT * (float(bm25[pos]) / ceiling) if ceiling > 0 else 0.0
+            raw = OWN_WEIGHT * own + EVIDENCE_WEIGHT * evidence.get(pos, 0.0) + phrase_bonus + rank_bonus
             # thin evidence (one everyday word explains a one-word message) is not confidence
             matched = max(own, evidence.get(pos, 0.0)) * q.mass
             score = raw * min(1.0, matched / FULL_EVIDENCE_MASS)

@@ -64,6 +64,10 @@ class SlackHarness:
     def next_id(self) -> int:
         return next(self._ids)
 
+    def new_channel(self) -> str:
+        """A channel id no other test has used (tests share one service)."""
+        return f"C{self.next_id():08d}"
+
     async def send_event(self, event: dict[str, Any], *, event_id: str | None = None, retry: int | None = None,
                          **sign: Any) -> HttpResult:
         event_id = event_id or f"Ev{self.next_id():08d}"
@@ -105,18 +109,20 @@ class SlackHarness:
 
 
 @asynccontextmanager
-async def open_harness(data_dir: Path, **overrides: Any) -> AsyncIterator[SlackHarness]:
+async def open_harness(data_dir: Path, *, corpus: Any = None, **overrides: Any) -> AsyncIterator[SlackHarness]:
     """Stand-in + real CounterpointService on a SQLite file in `data_dir` + the AsyncApp on a local port."""
     from bot.service.service import CounterpointService
 
     standin = await SlackStandIn().start()
+    standin.add_user("U0ALICE", "alice")
+    standin.add_user("U0ADMIN", "ada", admin=True)
     values: dict[str, Any] = dict(data_dir=data_dir, auto_reply_default="off",
                                   slack_bot_token=SecretStr(standin.token),
                                   slack_signing_secret=SecretStr(SIGNING_SECRET),
                                   slack_api_url=standin.base_url, slack_moderator_ids="U0LISTEDMOD")
     values.update(overrides)
     settings = Settings(_env_file=None, **values)
-    service = await CounterpointService.start(settings)
+    service = await CounterpointService.start(settings, corpus=corpus)
     try:
         app, deps = build_app(settings, service)
         server = TestServer(app.web_app(), host="127.0.0.1")

@@ -20,6 +20,7 @@ class ApiCall:
     method: str
     params: dict[str, Any]
     authorization: str = ""
+    response: dict[str, Any] = field(default_factory=dict)  # what the stand-in answered
 
     def texts(self) -> list[str]:
         """Every human-visible string this call would show: `text` and every text inside its blocks."""
@@ -136,15 +137,17 @@ class SlackStandIn:
         method = request.match_info["method"]
         params = await self._params(request)
         auth = request.headers.get("Authorization", "")
-        await self._record(ApiCall(method, params, auth))
-        if auth != f"Bearer {self.token}":
-            return web.json_response({"ok": False, "error": "invalid_auth"})
-        if method in self.errors:
-            return web.json_response({"ok": False, "error": self.errors[method]})
         handler = getattr(self, "_m_" + method.replace(".", "_"), None)
-        if handler is None:
-            return web.json_response({"ok": False, "error": "unknown_method"})
-        return web.json_response(handler(params))
+        if auth != f"Bearer {self.token}":
+            answer: dict[str, Any] = {"ok": False, "error": "invalid_auth"}
+        elif method in self.errors:
+            answer = {"ok": False, "error": self.errors[method]}
+        elif handler is None:
+            answer = {"ok": False, "error": "unknown_method"}
+        else:
+            answer = handler(params)
+        await self._record(ApiCall(method, params, auth, answer))
+        return web.json_response(answer)
 
     async def _response_url(self, request: web.Request) -> web.Response:
         params = _parse_json_values(await request.json())
