@@ -32,10 +32,15 @@ def find_run(hay: list[str], needle: list[str], start: int = 0) -> int:
     if not needle:
         return -1
     n, first = len(needle), needle[0]
-    for i in range(start, len(hay) - n + 1):
-        if hay[i] == first and hay[i:i + n] == needle:
-            return i
-    return -1
+    i = start
+    try:
+        while True:
+            i = hay.index(first, i)  # C-speed jump to the next candidate
+            if hay[i:i + n] == needle:
+                return i
+            i += 1
+    except ValueError:
+        return -1
 
 
 def quote_parts(quote: str) -> list[list[str]]:

@@ -11,7 +11,10 @@ from bot.errors import CorpusError
 LINE_KEY = "__line__"
 
 
-class _LineLoader(yaml.SafeLoader):
+_BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # LibYAML when present: ~20x faster
+
+
+class _LineLoader(_BaseLoader):  # type: ignore[misc,valid-type]
     """SafeLoader that stores each mapping's 1-based start line under `__line__`."""
 
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:

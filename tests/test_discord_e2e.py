@@ -28,10 +28,10 @@ async def standin():
 
 
 @pytest.fixture
-async def env(standin, tmp_path):
+async def env(standin, tmp_path, corpus):
     """(stand-in, bot, events, service, settings) with the bot ready in the stand-in's guild."""
     settings = standin_settings(standin, data_dir=tmp_path, discord_guild_ids=str(standin.world.guild_id))
-    service = await CounterpointService.start(settings)
+    service = await CounterpointService.start(settings, corpus=corpus)
     try:
         async with running_bot(standin, settings, service) as (bot, events):
             yield standin, bot, events, service, settings
@@ -141,9 +141,11 @@ async def test_moderator_debate_start_opens_a_thread_with_both_sides(env):
     [created] = await standin.wait_for("POST", rf"^/channels/{w.general.id}/threads$")
     assert created.json["name"] == motion and created.json["type"] == 11
     thread_id = created.response["id"]
-    [ack] = await standin.wait_for("POST", callback(interaction))
-    assert f"<#{thread_id}>" in ack.json["data"]["content"]
-    cards = await standin.wait_for("POST", rf"^/channels/{thread_id}/messages$")
+    [deferred] = await standin.wait_for("POST", callback(interaction))
+    assert deferred.json["type"] == 5 and deferred.json["data"]["flags"] == 64
+    [pointer] = await standin.wait_for("PATCH", rf"/{re.escape(interaction['token'])}/messages/@original$")
+    assert f"<#{thread_id}>" in pointer.json["content"] and motion in pointer.json["content"]
+    cards = standin.matching("POST", rf"^/channels/{thread_id}/messages$")
     embeds = [e for rec in cards for e in rec.json["embeds"]]
     authors = {e["author"]["name"].split(" · ")[0] for e in embeds}
     assert {"Open side", "Closed side"} <= authors
@@ -206,11 +208,11 @@ async def test_thumbs_up_on_a_reply_is_stored_as_feedback(env):
         (str(bot_message), str(w.bob.id), 1, reply.cards[0].argument_id)]
 
 
-async def test_message_in_an_existing_thread_is_answered_in_that_thread(standin, tmp_path):
+async def test_message_in_an_existing_thread_is_answered_in_that_thread(standin, tmp_path, corpus):
     w = standin.world
     thread = w.add_channel("open vs closed", parent_id=w.general.id, owner_id=w.alice.id)
     settings = standin_settings(standin, data_dir=tmp_path, auto_reply_default="on")
-    service = await CounterpointService.start(settings)
+    service = await CounterpointService.start(settings, corpus=corpus)
     try:
         async with running_bot(standin, settings, service) as (bot, events):
             message = await standin.user_message(w.alice, thread, ON_TOPIC)
@@ -244,3 +246,67 @@ async def test_nothing_unexpected_was_called(env):
     await asyncio.sleep(0)
     assert standin.unhandled == []
     assert all(r.status < 400 for r in standin.requests)
+
+
+async def test_autoreply_cooldown_option_reaches_the_service(env):
+    standin, bot, events, *_ = env
+    w = standin.world
+    interaction = await standin.slash(w.moderator, w.general, "autoreply on", cooldown=0)
+    await standin.wait_for("POST", callback(interaction))
+    first = await standin.user_message(w.alice, w.general, ON_TOPIC)
+    second = await standin.user_message(w.bob, w.general, "Keeping models closed keeps them out of the hands "
+                                                          "of bad actors.")
+    replies = await events.handled(first["id"], second["id"])
+    assert all(r is not None for r in replies)  # no cooldown: both answered
+    assert len(standin.matching("POST", r"/messages/\d+/threads$")) == 2
+
+
+async def test_message_in_a_thread_the_bot_never_saw_is_resolved(env):
+    standin, bot, events, *_ = env
+    w = standin.world
+    await opt_in(standin)
+    hidden = w.add_channel("made while the bot was away", parent_id=w.general.id, owner_id=w.bob.id)
+    message = await standin.user_message(w.bob, hidden, ON_TOPIC)
+    [reply] = await events.handled(message["id"])
+    assert standin.matching("GET", rf"^/channels/{hidden.id}$")  # fetched to learn its parent
+    assert reply is not None and reply.channel_id == str(w.general.id) and reply.thread_id == str(hidden.id)
+    assert standin.matching("POST", rf"^/channels/{hidden.id}/messages$")
+
+
+async def test_without_thread_permission_nothing_breaks_and_moderators_are_told(env):
+    standin, bot, events, *_ = env
+    w = standin.world
+    await opt_in(standin)
+    w.bot_denied.add("create_public_threads")
+    message = await standin.user_message(w.alice, w.general, ON_TOPIC)
+    await events.handled(message["id"])
+    [refused] = standin.matching("POST", r"/messages/\d+/threads$")
+    assert refused.status == 403
+    assert standin.matching("POST", r"^/channels/\d+/messages$") == []  # no fallback spam in the channel
+    interaction = await standin.slash(w.moderator, w.general, "debate start", motion="Weights should be public")
+    [pointer] = await standin.wait_for("PATCH", rf"/{re.escape(interaction['token'])}/messages/@original$")
+    assert "Create Public Threads" in pointer.json["content"]
+
+
+async def test_debate_summary_inside_the_debate_thread(env):
+    standin, *_ = env
+    w = standin.world
+    start = await standin.slash(w.moderator, w.general, "debate start", motion="Open weights are a net good")
+    await standin.wait_for("PATCH", rf"/{re.escape(start['token'])}/messages/@original$")
+    [created] = standin.matching("POST", rf"^/channels/{w.general.id}/threads$")
+    thread = w.channels[int(created.response["id"])]
+    summary = await standin.slash(w.moderator, thread, "debate summary")
+    [rec] = await standin.wait_for("POST", callback(summary))
+    data = rec.json["data"]
+    assert not (data.get("flags") or 0) & 64, data.get("content")  # answered in the thread, not an error
+    assert "Open weights are a net good" in (data.get("content") or "")
+
+
+async def test_argument_autocomplete_lists_argument_ids(env):
+    standin, *_ = env
+    w = standin.world
+    interaction = await standin.slash(w.moderator, w.general, "argument link", kind=4, focused="argument",
+                                      argument="misuse", counter="")
+    [rec] = await standin.wait_for("POST", callback(interaction))
+    values = [c["value"] for c in rec.json["data"]["choices"]]
+    assert "misuse-bioweapons" in values and all("misuse" in v for v in values)

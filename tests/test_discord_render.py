@@ -126,3 +126,8 @@ def test_thread_name_is_short_and_never_empty():
     assert len(thread_name(Reply(Placement.NEW_THREAD, thread_name="x " * 200))) <= 100
     assert thread_name(Reply(Placement.NEW_THREAD, cards=(card("A claim"),))) == "A claim"
     assert thread_name(Reply(Placement.NEW_THREAD)) == "Counterpoint"
+
+
+def test_code_spans_from_the_service_survive_escaping():
+    [message] = render_reply(Reply(Placement.EPHEMERAL, body="Use `trigger add <pattern>`, *not* this"))
+    assert message.content == "Use `trigger add <pattern>`, \\*not\\* this"

@@ -83,10 +83,10 @@ async def test_rejected_token_exits_1_with_a_clear_message(standin, tmp_path, ca
     assert [r.status for r in standin.requests] == [401]  # stopped at the first refusal
 
 
-async def test_sharded_bot_connects_every_shard_and_answers(standin, tmp_path):
+async def test_sharded_bot_connects_every_shard_and_answers(standin, tmp_path, corpus):
     standin.recommended_shards = 2
     settings = standin_settings(standin, data_dir=tmp_path, discord_shard_count="auto", auto_reply_default="on")
-    service = await CounterpointService.start(settings)
+    service = await CounterpointService.start(settings, corpus=corpus)
     try:
         async with running_bot(standin, settings, service) as (bot, events):
             assert bot.shard_count == 2 and len(standin.sessions) == 2
@@ -117,3 +117,12 @@ async def test_run_stops_cleanly_on_sigterm_and_never_logs_the_token(standin, tm
     assert proc.returncode == 0, err.decode()[-2000:]
     assert standin.token not in out.decode() + err.decode()
     assert "Shard ID None has connected to Gateway" in err.decode()  # discord.py logged at DEBUG
+
+
+async def test_message_content_intent_refused_exits_1_and_says_where_to_enable_it(standin, tmp_path, capsys,
+                                                                                  keep_endpoints):
+    standin.privileged_intents_allowed = False
+    settings = standin_settings(standin, data_dir=tmp_path)
+    assert await run_discord(settings) == 1
+    err = capsys.readouterr().err
+    assert "Message Content" in err and "Traceback" not in err

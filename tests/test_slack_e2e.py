@@ -35,6 +35,12 @@ async def opt_in(h: SlackHarness, channel: str) -> None:
     assert ack.params["response_type"] == "ephemeral" and "on" in ack.params["text"]
 
 
+async def answer_to(h: SlackHarness, channel: str, response_key: str) -> ApiCall:
+    """The first thing a slash command led to: a public post in its channel or a response_url answer."""
+    return await h.standin.wait_for(None, lambda c: c.params.get("key") == response_key or (
+        c.method == "chat.postMessage" and c.params.get("channel") == channel))
+
+
 def posts_in(h: SlackHarness, channel: str) -> list[ApiCall]:
     return [c for c in h.standin.calls_to("chat.postMessage") if c.params.get("channel") == channel]
 
@@ -109,7 +115,8 @@ async def test_slash_command_is_acknowledged_in_the_request_and_answered_after(h
     channel = h.new_channel()
     result = await h.send_command("open weights make AI safer", command="/argue", channel=channel)
     assert result.status == 200 and result.body == ""
-    post = await h.standin.wait_for("chat.postMessage", lambda c: c.params.get("channel") == channel)
+    post = await answer_to(h, channel, result.response_key)
+    assert post.method == "chat.postMessage", post.params.get("text")
     assert "thread_ts" not in post.params or post.params["thread_ts"] is None
     assert_valid_blocks(post)
     assert all_verbatim(h, post)
@@ -125,7 +132,8 @@ async def test_counterpoint_subcommand_with_quoted_words(h):
     channel = h.new_channel()
     result = await h.send_command('counter "closed models are safer"', channel=channel)
     assert result.status == 200
-    post = await h.standin.wait_for("chat.postMessage", lambda c: c.params.get("channel") == channel)
+    post = await answer_to(h, channel, result.response_key)
+    assert post.method == "chat.postMessage", post.params.get("text")
     assert_valid_blocks(post)
 
 
@@ -177,19 +185,23 @@ async def test_mentions_are_never_echoed_live(h):
     before = len(h.standin.calls)
     sent = await h.send_message(f"<!channel> <!everyone> {ON_TOPIC} <!here> <@U0ADMIN>", channel=channel)
     assert await h.outcome(sent) == ["replied"]
-    motion = "<!channel> <!everyone> open weights do more good than harm & <@U0ALICE>"
+
+    motion = "<!channel> <!everyone> open weights do more good than harm &amp; <@U0ALICE>"
     debate = await h.send_command(f"debate start {motion}", user=ADMIN, channel=channel)
-    await h.standin.wait_for("chat.postMessage", lambda c: c.params.get("channel") == channel
-                             and c.params.get("thread_ts") and c.params["thread_ts"] != sent.ts)
-    argue = await h.send_command(f"argue <!everyone> {CLOSED_TAKE}", channel=channel)
-    await h.standin.wait_for("chat.postMessage", lambda c: c.params.get("channel") == channel
-                             and "thread_ts" not in c.params and "debate" not in c.params["text"].lower()
-                             and c.params["text"] != h.standin.calls[0].params.get("text"))
-    bad = await h.send_command("trigger add <!channel>", user=MEMBER, channel=channel)
-    await h.standin.wait_for("response_url", lambda c: c.params["key"] == bad.response_key)
-    assert debate.status == argue.status == 200
+    lead = await h.standin.wait_for(None, lambda c: c.params.get("key") == debate.response_key or (
+        c.method == "chat.postMessage" and c.params.get("channel") == channel and not c.params.get("thread_ts")))
+    assert lead.method == "chat.postMessage" and "@channel" in lead.params["text"]  # shown, as plain words
+    await h.standin.wait_for("chat.postMessage", lambda c: c.params.get("thread_ts") == lead.response["ts"])
+
+    other = h.new_channel()
+    argue = await h.send_command(f"argue <!everyone> {CLOSED_TAKE}", channel=other)
+    assert (await answer_to(h, other, argue.response_key)).method == "chat.postMessage"
+    refused = await h.send_command("trigger add <!channel>", user=MEMBER, channel=channel)
+    await h.standin.wait_for("response_url", lambda c: c.params["key"] == refused.response_key)
+
     shown = [text for call in h.standin.calls[before:] for text in call.texts()]
-    assert shown and all("<!" not in t and "<@" not in t for t in shown)
+    assert len(shown) > 10
+    assert all("<!" not in t and "<@" not in t for t in shown)
 
 
 async def test_moderator_command_from_a_member_is_refused_and_changes_nothing(h):
@@ -215,13 +227,32 @@ async def test_debate_start_posts_the_motion_and_threads_the_cards(h):
     channel = h.new_channel()
     result = await h.send_command("debate start Open weights do more good than harm", user=ADMIN, channel=channel)
     assert result.status == 200
-    lead = await h.standin.wait_for("chat.postMessage", lambda c: c.params.get("channel") == channel)
+    lead = await answer_to(h, channel, result.response_key)
+    assert lead.method == "chat.postMessage", lead.params.get("text")
     assert not lead.params.get("thread_ts")
     assert "Open weights do more good than harm" in lead.params["text"]
     lead_ts = lead.response["ts"]
     cards = await h.standin.wait_for("chat.postMessage", lambda c: c.params.get("thread_ts") == lead_ts)
     assert_valid_blocks(cards)
     assert all_verbatim(h, cards)
+    assert await h.outcome(result) == ["posted"]  # and the service was told where the thread is
+
+    # the debate thread is answered although auto replies are off in the channel
+    sent = await h.send_message(CLOSED_TAKE, channel=channel, thread_ts=lead_ts)
+    assert await h.outcome(sent) == ["replied"]
+    assert posts_in(h, channel)[-1].params["thread_ts"] == lead_ts
+
+
+async def test_answer_goes_through_the_response_url_where_the_bot_is_not_a_member(h):
+    channel = h.new_channel()
+    h.standin.errors["chat.postMessage"] = "not_in_channel"
+    try:
+        result = await h.send_command(f"argue {ON_TOPIC}", channel=channel)
+        answer = await h.standin.wait_for("response_url", lambda c: c.params["key"] == result.response_key)
+    finally:
+        del h.standin.errors["chat.postMessage"]
+    assert answer.params["response_type"] == "in_channel"
+    assert block_errors(answer.params["blocks"]) == [] and all_verbatim(h, answer)
 
 
 async def test_thumbs_up_on_the_bots_reply_is_stored_as_feedback(h):

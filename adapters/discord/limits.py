@@ -1,6 +1,8 @@
 """Discord's payload size limits and the word-boundary cutting that keeps text inside them."""
 from __future__ import annotations
 
+import re
+
 from discord.utils import escape_markdown
 
 CONTENT_MAX = 2000
@@ -16,6 +18,7 @@ THREAD_NAME_MAX = 100
 URL_MAX = 2048
 
 ELLIPSIS = "…"
+CODE_SPAN = re.compile(r"``[^`]+``|`[^`\n]+`")
 
 
 def cut(text: str, limit: int) -> str:
@@ -38,8 +41,16 @@ def cut(text: str, limit: int) -> str:
 
 
 def escape(text: str) -> str:
-    """Markdown-escape text that is shown literally (user input, quotes), leaving links clickable."""
-    return escape_markdown(text, ignore_links=True)
+    """Markdown-escape text shown literally (user input, quotes), leaving links clickable and
+    `code spans` intact (the service marks command syntax that way; inside them nothing renders anyway)."""
+    out: list[str] = []
+    last = 0
+    for span in CODE_SPAN.finditer(text):
+        out.append(escape_markdown(text[last:span.start()], ignore_links=True))
+        out.append(span.group(0))
+        last = span.end()
+    out.append(escape_markdown(text[last:], ignore_links=True))
+    return "".join(out)
 
 
 def split_text(text: str, limit: int, max_parts: int) -> list[str]:

@@ -8,7 +8,7 @@ from typing import Protocol
 import discord
 
 from adapters.discord.context import PLATFORM, channel_and_thread
-from adapters.discord.limits import escape
+from adapters.discord.limits import CONTENT_MAX, cut, escape
 from adapters.discord.render import OutgoingMessage, render_reply, thread_name
 from bot.reply import Placement, Reply
 
@@ -39,7 +39,7 @@ async def send_all(destination: discord.abc.Messageable, messages: list[Outgoing
 
 async def _announce(service: PostedListener, reply: Reply, guild_id: int | None, where: object,
                     message_ids: list[str]) -> None:
-    if not message_ids:
+    if not message_ids or reply.placement is Placement.EPHEMERAL:  # nobody can react to an ephemeral message
         return
     channel_id, thread_id = channel_and_thread(where)
     await service.reply_posted(reply, platform=PLATFORM, workspace_id=str(guild_id or ""),
@@ -107,21 +107,28 @@ def _thread_parent(channel: object) -> discord.TextChannel | None:
 
 async def _start_thread(interaction: discord.Interaction, service: PostedListener, reply: Reply,
                         rendered: list[OutgoingMessage]) -> None:
-    """Debate start: a public thread in the channel, a pointer to it, then the cards inside it."""
+    """Debate start: a public thread in the channel with the cards inside it; the caller gets a private pointer.
+
+    The interaction is deferred first: creating a thread and posting the cards may outlast the
+    three seconds Discord allows for a first response. (Discord itself announces the new thread
+    in the channel.)
+    """
     parent = _thread_parent(interaction.channel)
     if parent is None:
         await _ack(interaction, "Start a debate from a text channel (not a forum, voice channel or DM).",
                    ephemeral=True)
         return
+    await interaction.response.defer(ephemeral=True, thinking=True)
     try:
         thread = await parent.create_thread(name=thread_name(reply), type=discord.ChannelType.public_thread)
     except discord.Forbidden:
-        await _ack(interaction, THREAD_PERMISSIONS_HINT, ephemeral=True)
+        await interaction.edit_original_response(content=THREAD_PERMISSIONS_HINT, allowed_mentions=NO_MENTIONS)
         return
-    label = escape(" ".join((reply.title or thread.name).split()))
-    await _ack(interaction, f"**Debate:** {label}\nArguments in {thread.mention}", ephemeral=False)
     ids = await send_all(thread, rendered)
     await _announce(service, reply, interaction.guild_id, thread, ids)
+    label = escape(" ".join((reply.title or thread.name).split()))
+    await interaction.edit_original_response(content=cut(f"Debate started: {thread.mention} — {label}", CONTENT_MAX),
+                                             allowed_mentions=NO_MENTIONS)
 
 
 async def post_for_interaction(client: discord.Client, service: PostedListener, reply: Reply,

@@ -4,7 +4,9 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING
 
+from pydantic import SecretStr
 from slack_bolt.async_app import AsyncApp
+from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetryHandler
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack import commands, events
@@ -26,14 +28,15 @@ class SlackConfigError(ValueError):
 def missing_settings(settings: Settings) -> list[str]:
     """Names of the settings still to set: a bot token always; a signing secret unless Socket Mode."""
     missing = []
-    if not _secret(settings.slack_bot_token):
+    if not secret_value(settings.slack_bot_token):
         missing.append("SLACK_BOT_TOKEN")
-    if not _secret(settings.slack_app_token) and not _secret(settings.slack_signing_secret):
+    if not secret_value(settings.slack_app_token) and not secret_value(settings.slack_signing_secret):
         missing.append("SLACK_SIGNING_SECRET (HTTP mode) or SLACK_APP_TOKEN (Socket Mode)")
     return missing
 
 
-def _secret(value) -> str:
+def secret_value(value: SecretStr | None) -> str:
+    """The stripped secret, or "" when unset."""
     return value.get_secret_value().strip() if value is not None else ""
 
 
@@ -48,9 +51,10 @@ def build_app(settings: Settings, service: CounterpointService) -> tuple[AsyncAp
     missing = missing_settings(settings)
     if missing:
         raise SlackConfigError("Slack needs " + " and ".join(missing))
-    signing_secret = _secret(settings.slack_signing_secret)
-    client = AsyncWebClient(token=_secret(settings.slack_bot_token), base_url=api_base_url(settings),
+    signing_secret = secret_value(settings.slack_signing_secret)
+    client = AsyncWebClient(token=secret_value(settings.slack_bot_token), base_url=api_base_url(settings),
                             logger=logging.getLogger("slack_sdk.web"))
+    client.retry_handlers.append(AsyncRateLimitErrorRetryHandler(max_retry_count=2))  # honour Retry-After
     app = AsyncApp(
         signing_secret=signing_secret,  # "" rather than None: bolt must not read the environment itself
         client=client,

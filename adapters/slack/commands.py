@@ -42,24 +42,31 @@ def register(app: AsyncApp, deps: SlackDeps) -> None:
 
     async def on_command(ack: Any, command: dict[str, Any], client: AsyncWebClient, respond: Respond) -> None:
         await ack()  # Slack wants the 200 within 3 seconds; the answer follows through the API
-        try:
-            await handle(deps, command, client, respond)
-        except SlackApiError as exc:
-            log.warning("slash command answer failed: %s", exc.response.get("error"))
-        except Exception:
-            log.exception("slash command %s failed", command.get("command"))
-            try:
-                await respond(text="Counterpoint hit an internal error answering that command.",
-                              response_type="ephemeral", replace_original=False)
-            except Exception:
-                log.warning("could not tell the caller about the error")
+        async with deps.deliveries.handling(command.get("trigger_id") or "command") as handling:
+            handling.outcome = await _answer(deps, command, client, respond)
 
     for name in ("/counterpoint", *SHORTCUTS):
         app.command(name)(on_command)
 
 
-async def handle(deps: SlackDeps, command: dict[str, Any], client: AsyncWebClient, respond: Respond) -> None:
-    """Run one slash command through the service and post its answer."""
+async def _answer(deps: SlackDeps, command: dict[str, Any], client: AsyncWebClient, respond: Respond) -> str:
+    try:
+        return await handle(deps, command, client, respond)
+    except SlackApiError as exc:
+        log.warning("slash command answer failed: %s", exc.response.get("error"))
+        return "answer failed"
+    except Exception:
+        log.exception("slash command %s failed", command.get("command"))
+        try:
+            await respond(text="Counterpoint hit an internal error answering that command.",
+                          response_type="ephemeral", replace_original=False)
+        except Exception:
+            log.warning("could not tell the caller about the error")
+        return "error"
+
+
+async def handle(deps: SlackDeps, command: dict[str, Any], client: AsyncWebClient, respond: Respond) -> str:
+    """Run one slash command through the service and post its answer; says where the answer went."""
     service = deps.service
     name, args = parse(command.get("command", ""), command.get("text", ""))
     user_id = command.get("user_id", "")
@@ -74,5 +81,6 @@ async def handle(deps: SlackDeps, command: dict[str, Any], client: AsyncWebClien
     )
     reply = await service.handle_command(Command(name, args, context))  # unknown names get the service's error
     target = Target(context.workspace_id, context.channel_id, user_id, None, respond)
-    await deliver(reply, target, client, service)
+    posted = await deliver(reply, target, client, service)
+    return "posted" if posted else reply.placement.value
 

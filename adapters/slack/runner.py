@@ -8,9 +8,12 @@ import sys
 
 from aiohttp import ClientError, web
 from slack_bolt.adapter.socket_mode.aiohttp import AsyncSocketModeHandler
+from slack_bolt.async_app import AsyncApp
 from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
 
-from adapters.slack.app import EVENTS_PATH, build_app, missing_settings
+from adapters.slack.app import EVENTS_PATH, api_base_url, build_app, missing_settings, secret_value
+from bot.errors import CounterpointError
 from bot.settings import Settings
 
 HELP = """\
@@ -29,6 +32,28 @@ def _install_stop_signals(stop: asyncio.Event) -> None:
             loop.add_signal_handler(sig, stop.set)
 
 
+async def check_tokens(settings: Settings) -> tuple[int, str]:
+    """(0, "bot in team") when Slack accepts the tokens, else (exit code, "") after saying what is wrong."""
+    client = AsyncWebClient(token=secret_value(settings.slack_bot_token), base_url=api_base_url(settings))
+    try:
+        auth = await client.auth_test()
+    except SlackApiError as exc:
+        print(f"Slack rejected SLACK_BOT_TOKEN ({exc.response.get('error')}); check the token.", file=sys.stderr)
+        return 2, ""
+    except (ClientError, OSError) as exc:
+        print(f"Cannot reach the Slack Web API at {client.base_url}: {exc}", file=sys.stderr)
+        return 1, ""
+    app_token = secret_value(settings.slack_app_token)
+    if app_token:
+        try:  # checked here because the socket client would retry a bad token forever
+            await client.apps_connections_open(app_token=app_token)
+        except SlackApiError as exc:
+            print(f"Slack rejected SLACK_APP_TOKEN ({exc.response.get('error')}); it must be an app-level "
+                  "token (xapp-...) with connections:write, and Socket Mode must be on.", file=sys.stderr)
+            return 2, ""
+    return 0, f"{auth.get('user')} in {auth.get('team')}"
+
+
 async def run_slack(settings: Settings, port: int, *, host: str = "0.0.0.0",
                     stop: asyncio.Event | None = None, started: asyncio.Event | None = None) -> int:
     """Serve Slack until `stop` is set (or SIGINT/SIGTERM); returns the exit code.
@@ -39,52 +64,63 @@ async def run_slack(settings: Settings, port: int, *, host: str = "0.0.0.0",
     if missing:
         print(HELP.format(missing=" and ".join(missing)), file=sys.stderr, end="")
         return 2
-    from bot.service.service import CounterpointService  # the core only loads once settings are complete
+    code, who = await check_tokens(settings)
+    if code:
+        return code
+    from bot.service.service import CounterpointService  # the core only loads once Slack is reachable
 
     if stop is None:
         stop = asyncio.Event()
         _install_stop_signals(stop)
-    service = await CounterpointService.start(settings)
+    try:
+        service = await CounterpointService.start(settings)
+    except CounterpointError as exc:
+        print(f"Counterpoint cannot start: {exc}", file=sys.stderr)
+        return 1
     try:
         app, deps = build_app(settings, service)
-        try:
-            auth = await app.client.auth_test()
-        except SlackApiError as exc:
-            print(f"Slack rejected SLACK_BOT_TOKEN ({exc.response.get('error')}); check the token.", file=sys.stderr)
-            return 2
-        except (ClientError, OSError) as exc:
-            print(f"Cannot reach the Slack Web API at {app.client.base_url}: {exc}", file=sys.stderr)
-            return 1
-        who = f"{auth.get('user')} in {auth.get('team')}"
-        if settings.slack_app_token is not None and settings.slack_app_token.get_secret_value().strip():
-            handler = AsyncSocketModeHandler(app, settings.slack_app_token.get_secret_value().strip())
-            await handler.connect_async()
-            print(f"Counterpoint is connected to Slack over Socket Mode as {who}.", flush=True)
-            if started is not None:
-                started.set()
-            try:
-                await stop.wait()
-            finally:
-                await handler.close_async()
+        app_token = secret_value(settings.slack_app_token)
+        if app_token:
+            code = await _serve_socket_mode(app, app_token, who, stop, started)
         else:
-            runner = web.AppRunner(app.web_app(path=EVENTS_PATH, port=port))
-            await runner.setup()
-            try:
-                try:
-                    await web.TCPSite(runner, host, port).start()
-                except OSError as exc:
-                    print(f"Cannot listen on {host}:{port}: {exc.strerror or exc}", file=sys.stderr)
-                    return 1
-                print(f"Counterpoint is serving Slack as {who} on http://{host}:{port}{EVENTS_PATH}", flush=True)
-                if started is not None:
-                    started.set()
-                await stop.wait()
-            finally:
-                await runner.cleanup()
+            code = await _serve_http(app, host, port, who, stop, started)
         await deps.deliveries.drain()
-        return 0
+        return code
     finally:
         await service.close()
+
+
+async def _serve_socket_mode(app: AsyncApp, app_token: str, who: str, stop: asyncio.Event,
+                             started: asyncio.Event | None) -> int:
+    handler = AsyncSocketModeHandler(app, app_token)
+    await handler.connect_async()
+    try:
+        print(f"Counterpoint is connected to Slack over Socket Mode as {who}.", flush=True)
+        if started is not None:
+            started.set()
+        await stop.wait()
+    finally:
+        await handler.close_async()
+    return 0
+
+
+async def _serve_http(app: AsyncApp, host: str, port: int, who: str, stop: asyncio.Event,
+                      started: asyncio.Event | None) -> int:
+    runner = web.AppRunner(app.web_app(path=EVENTS_PATH, port=port))
+    await runner.setup()
+    try:
+        try:
+            await web.TCPSite(runner, host, port).start()
+        except OSError as exc:
+            print(f"Cannot listen on {host}:{port}: {exc.strerror or exc}", file=sys.stderr)
+            return 1
+        print(f"Counterpoint is serving Slack as {who} on http://{host}:{port}{EVENTS_PATH}", flush=True)
+        if started is not None:
+            started.set()
+        await stop.wait()
+    finally:
+        await runner.cleanup()
+    return 0
 
 
 def run(settings: Settings, port: int) -> int:

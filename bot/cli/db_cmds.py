@@ -5,11 +5,16 @@ import argparse
 import asyncio
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot.errors import CorpusError
 from bot.settings import Settings, get_settings
+
+if TYPE_CHECKING:
+    from bot.corpus import Corpus
+    from bot.db.repos.corpus_sync import SyncReport
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -104,7 +109,7 @@ def _ingest(args: argparse.Namespace) -> int:
     return 0
 
 
-async def _ingest_async(url: str, corpus):  # type: ignore[no-untyped-def]
+async def _ingest_async(url: str, corpus: Corpus) -> SyncReport:
     from bot.db.engine import Database
     from bot.db.migrate import upgrade_database
     from bot.db.repos.corpus_sync import sync_corpus

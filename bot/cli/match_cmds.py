@@ -6,7 +6,6 @@ import json
 import sys
 import time
 
-from bot.corpus import load_corpus
 from bot.errors import CorpusError
 from bot.settings import get_settings
 
@@ -15,20 +14,21 @@ def register(sub: argparse._SubParsersAction) -> None:
     match = sub.add_parser("match", help="match messages read from stdin (JSON lines) to arguments")
     match.add_argument("--json", action="store_true", required=True, help="JSON lines in, JSON lines out")
     match.add_argument("--limit", type=int, default=3, help="matches per message (default 3)")
+    match.add_argument("--no-cache", action="store_true", help="rebuild the index instead of using data/cache")
     match.set_defaults(handler=_match)
 
 
 def _match(args: argparse.Namespace) -> int:
-    from bot.match.matcher import Matcher
+    from bot.match.cache import load_matcher
 
     settings = get_settings()
     started = time.perf_counter()
     try:
-        matcher = Matcher(load_corpus(settings.corpus_dir, strict=False), settings)
+        matcher = load_matcher(settings, use_cache=not args.no_cache)
     except CorpusError as exc:
         print(f"corpus error: {exc}", file=sys.stderr)
         return 1
-    print(f"index built in {time.perf_counter() - started:.2f}s", file=sys.stderr)
+    print(f"index ready in {time.perf_counter() - started:.2f}s", file=sys.stderr)
     out = sys.stdout
     for n, line in enumerate(sys.stdin, 1):
         if not line.strip():

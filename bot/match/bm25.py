@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 
@@ -49,6 +49,18 @@ class BM25Index:
         doc_ids = np.concatenate([p[0] for p in parts])
         weights = np.concatenate([p[1] for p in parts])
         return np.bincount(doc_ids, weights=weights, minlength=self.n_docs).astype(np.float32)
+
+    def score_and_presence(self, weights: Mapping[str, float]) -> tuple[np.ndarray, np.ndarray]:
+        """(BM25 score, sum of the given term weights present) of every document, in one pass."""
+        parts = [(self.postings[t], w) for t, w in weights.items() if t in self.postings]
+        if not parts or not self.n_docs:
+            zeros = np.zeros(self.n_docs, dtype=np.float64)
+            return zeros, zeros.copy()
+        doc_ids = np.concatenate([ids for (ids, _), _ in parts])
+        bm25 = np.concatenate([scores for (_, scores), _ in parts])
+        present = np.repeat(np.array([w for _, w in parts]), [len(ids) for (ids, _), _ in parts])
+        return (np.bincount(doc_ids, weights=bm25, minlength=self.n_docs),
+                np.bincount(doc_ids, weights=present, minlength=self.n_docs))
 
     def top(self, terms: Sequence[str], k: int) -> list[tuple[int, float]]:
         """The k best (doc_id, score) pairs with a positive score, best first."""

@@ -3,37 +3,39 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+import numpy as np
+
 from bot.argmap.types import Argument, Quote
 from bot.match.types import CounterMatch
 
 if TYPE_CHECKING:
-    from bot.match.matcher import Matcher, Query
+    from bot.match.matcher import Matcher
 
 MAX_COUNTERS = 2
+MAX_COUNTER_QUOTES = 2
 
 
 def _other_voice(quote: Quote, shown: Quote | None) -> bool:
-    if shown is None:
-        return True
-    if quote.source_id != shown.source_id:
+    if shown is None or quote.source_id != shown.source_id:
         return True
     return quote.speaker is not None and quote.speaker != shown.speaker
 
 
-def pick_counters(matcher: "Matcher", q: "Query", arg: Argument, shown: Quote | None,
-                  workspace_id: str | None) -> list[CounterMatch]:
-    """The arguments that answer `arg`, most relevant to the message first, quotes from another voice first."""
-    candidates = [c for c in matcher._map.countered_by(arg.id)
+def pick_counters(matcher: "Matcher", arg: Argument, shown: Quote | None, workspace_id: str | None,
+                  relevance: np.ndarray) -> list[CounterMatch]:
+    """The arguments that answer `arg`: the other side first, then those closest to what was said;
+    each with its quotes from another source or speaker than `shown` first."""
+    candidates = [c for c in matcher.countered_by.get(arg.id, ())
                   if c.workspace_id is None or c.workspace_id == workspace_id]
-    positions = {c.id: matcher.position_of(c.id) for c in candidates}
-    relevance = matcher.argument_scores(q, [p for p in positions.values() if p is not None])
-    # a counter from the other side answers best; then the one closest to what was said
-    def order(c: Argument) -> tuple[int, float]:
-        opposite = arg.stance != "mixed" and c.stance not in (arg.stance, "mixed")
-        return (0 if opposite else 1, -relevance.get(positions[c.id] or -1, 0.0))
+    if len(candidates) > 1:
+        def order(c: Argument) -> tuple[int, float]:
+            opposite = arg.stance != "mixed" and c.stance not in (arg.stance, "mixed")
+            pos = matcher.position_of(c.id)
+            return (0 if opposite else 1, -float(relevance[pos]) if pos is not None else 0.0)
 
+        candidates = sorted(candidates, key=order)
     out = []
-    for counter in sorted(candidates, key=order)[:MAX_COUNTERS]:
+    for counter in candidates[:MAX_COUNTERS]:
         quotes = sorted(counter.quotes, key=lambda qt: 0 if _other_voice(qt, shown) else 1)
-        out.append(CounterMatch(argument=counter, quotes=tuple(quotes)))
+        out.append(CounterMatch(argument=counter, quotes=tuple(quotes[:MAX_COUNTER_QUOTES])))
     return out

@@ -25,7 +25,9 @@ class EnglishFrequency:
     def load(cls) -> "EnglishFrequency":
         try:
             blob = resources.files("spellchecker").joinpath("resources", "en.json.gz").read_bytes()
-            return cls(json.loads(gzip.decompress(blob)))
+            counts = json.loads(gzip.decompress(blob))
+            # rarer words all count as distinctive and as non-words, so they need no entry
+            return cls({w: n for w, n in counts.items() if n >= KNOWN_WORD_MIN_COUNT})
         except (ModuleNotFoundError, FileNotFoundError, OSError, ValueError) as exc:
             log.warning("general-English word list unavailable (%s); every word counts as distinctive", exc)
             return cls({})

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from bot.errors import CorpusError
@@ -24,6 +24,13 @@ class Lexicon:
     synonyms: dict[tuple[str, ...], tuple[str, ...]]
     topic_terms: dict[tuple[str, ...], float]
     max_phrase: int
+    by_first: dict[str, tuple[int, ...]] = field(default_factory=dict)  # first word -> phrase lengths, longest first
+
+    topic_by_first: dict[str, tuple[int, ...]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.by_first.update(_lengths_by_first(self.synonyms))
+        self.topic_by_first.update(_lengths_by_first(self.topic_terms))
 
     @classmethod
     def load(cls, corpus_dir: Path) -> "Lexicon":
@@ -65,8 +72,8 @@ class Lexicon:
         out: list[str] = []
         i, n = 0, len(words)
         while i < n:
-            for size in range(min(self.max_phrase, n - i), 0, -1):
-                target = self.synonyms.get(tuple(words[i:i + size]))
+            for size in self.by_first.get(words[i], ()):
+                target = self.synonyms.get(tuple(words[i:i + size])) if i + size <= n else None
                 if target is not None:
                     out.extend(target)
                     i += size
@@ -80,10 +87,10 @@ class Lexicon:
         """Sum of the weights of the distinct topic terms present (after rewriting)."""
         found: dict[tuple[str, ...], float] = {}
         n = len(words)
-        for i in range(n):
-            for size in range(1, min(self.max_phrase, n - i) + 1):
+        for i, word in enumerate(words):
+            for size in self.topic_by_first.get(word, ()):
                 key = tuple(words[i:i + size])
-                weight = self.topic_terms.get(key)
+                weight = self.topic_terms.get(key) if i + size <= n else None
                 if weight is not None:
                     found[key] = weight
         # a phrase subsumes the single words inside it ("open source" is not also "open" + "source")
@@ -91,3 +98,11 @@ class Lexicon:
             for word in key:
                 found.pop((word,), None)
         return sum(found.values())
+
+
+def _lengths_by_first(phrases: dict[tuple[str, ...], object]) -> dict[str, tuple[int, ...]]:
+    """First word -> the lengths of the phrases starting with it, longest first."""
+    lengths: dict[str, set[int]] = {}
+    for key in phrases:
+        lengths.setdefault(key[0], set()).add(len(key))
+    return {w: tuple(sorted(n, reverse=True)) for w, n in lengths.items()}

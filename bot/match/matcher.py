@@ -2,29 +2,34 @@
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+
+import numpy as np
+from rapidfuzz import fuzz
 
 from bot.argmap.types import Argument, ArgumentMap, Quote
 from bot.corpus import Corpus
 from bot.ingest.types import Passage
 from bot.match.argindex import ArgumentIndex
-from bot.match.bm25 import BM25Index
 from bot.match.counters import pick_counters
 from bot.match.english import EnglishFrequency
 from bot.match.gate import should_trigger
 from bot.match.lexicon import Lexicon
+from bot.match.links import LinkTable
 from bot.match.normalize import Normalizer, Speller
+from bot.match.passages import PassageEvidence
 from bot.match.types import ArgumentMatch, MatchResult
 from bot.settings import Settings
 
-PASSAGE_CANDIDATES = 40
 MAX_QUOTES = 6
-WINDOW_DISCOUNT = 0.85
 OWN_WEIGHT = 0.2  # coverage of the message by the argument's own claim, keywords and quotes
 EVIDENCE_WEIGHT = 0.6  # coverage by the source passages the argument quotes (or adopted)
 RANK_WEIGHT = 0.6  # BM25 over argument texts, as a share of the highest score the message's terms allow
+PHRASE_BONUS, PHRASE_BONUS_MAX = 0.1, 0.2  # per multi-word keyword said verbatim
+FULL_EVIDENCE_MASS = 6.0  # matched IDF mass (about two distinctive words) needed for full confidence
+CURATED_QUOTE_BONUS = 0.15
 EXTRA_QUOTE_MIN = 0.8  # an uncurated passage joins a match's quotes only if nearly the best passage
-FULL_EVIDENCE_MASS = 6.0  # IDF mass (about two distinctive words) needed for full confidence
+PHRASE_MAX_WORDS = 4
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,10 +37,21 @@ class Query:
     """A message reduced to what matching needs."""
 
     words: tuple[str, ...]
-    terms: tuple[str, ...]
-    weights: dict[str, float]  # term -> idf
+    weights: dict[str, float]  # content term -> weight (corpus IDF x everyday-English specificity)
     mass: float
     topic: float
+
+    @property
+    def terms(self) -> tuple[str, ...]:
+        return tuple(self.weights)
+
+
+@dataclass(frozen=True, slots=True)
+class Scored:
+    """Per-argument figures for one message, as arrays over argument positions."""
+
+    score: np.ndarray
+    own: np.ndarray
 
 
 class Matcher:
@@ -48,23 +64,23 @@ class Matcher:
         self.norm = Normalizer(self.lexicon, settings.match_max_chars)
         self.english = EnglishFrequency.load()
         self.passages: list[Passage] = list(corpus.passages)
-        self._passage_pos = {(p.source_id, p.index): i for i, p in enumerate(self.passages)}
-        passage_terms = [self.norm.text_terms(p.text) for p in self.passages]
-        self._passage_terms = passage_terms
-        self._passage_sets = [frozenset(t) for t in passage_terms]
-        self.passage_index = BM25Index([_counts(t) for t in passage_terms])
-        window_terms = _windows(self.passages, passage_terms)
-        self._window_sets = [frozenset(t) for t in window_terms]
-        self.window_index = BM25Index([_counts(t) for t in window_terms])
+        self._passage_words = [self.norm.words(p.text) for p in self.passages]
+        self._passage_terms = [self.norm.terms(w) for w in self._passage_words]
+        self.evidence = PassageEvidence(self.passages, self._passage_terms)
         self._arguments: dict[str, Argument] = dict(corpus.argmap.arguments)
         for arg in extra_arguments:
             self._arguments[arg.id] = arg
         self._rebuild()
 
+    def use_settings(self, settings: Settings) -> None:
+        """Apply run-time settings (thresholds, message prefix) to a matcher built earlier."""
+        self.settings = settings
+        self.norm.max_chars = settings.match_max_chars
+
     # -- map maintenance -------------------------------------------------------------------
     @property
     def argmap(self) -> ArgumentMap:
-        return ArgumentMap(dict(self._arguments))
+        return self._map
 
     def add_argument(self, argument: Argument) -> None:
         self._arguments[argument.id] = argument
@@ -74,21 +90,32 @@ class Matcher:
         self._arguments.pop(argument_id, None)
         for arg_id, arg in list(self._arguments.items()):
             if argument_id in arg.counters:
-                self._arguments[arg_id] = _with_counters(arg, tuple(c for c in arg.counters if c != argument_id))
+                self._arguments[arg_id] = replace(arg, counters=tuple(c for c in arg.counters if c != argument_id))
         self._rebuild()
 
     def link(self, argument_id: str, counter_id: str) -> None:
         arg = self._arguments[argument_id]
         if counter_id not in arg.counters:
-            self._arguments[argument_id] = _with_counters(arg, (*arg.counters, counter_id))
+            self._arguments[argument_id] = replace(arg, counters=(*arg.counters, counter_id))
             self._rebuild()
 
     def _rebuild(self) -> None:
         self.index = ArgumentIndex.build(list(self._arguments.values()), self.corpus, self.norm,
-                                        self.passages, self._passage_terms)
+                                         self.passages, self._passage_terms)
         self._map = ArgumentMap(dict(self._arguments))
         self._positions = {arg.id: pos for pos, arg in enumerate(self.index.arguments)}
-        vocab = {w for p in self.passages for w in self.norm.words(p.text)}
+        self._links = LinkTable(self.index.links, self.evidence.position, len(self.index.arguments))
+        # per argument: the passage each quote starts in (-1: none), and its uncurated linked passages
+        self._quote_positions = [np.array([self.evidence.position.get(k, -1) if k else -1 for k in keys], dtype=np.int64)
+                                 for keys in self.index.quote_passages]
+        self._extra_passages = [passages[weights < 1.0] for passages, weights in map(self._links.of, range(len(self.index.arguments)))]
+        self.countered_by = {arg.id: self._map.countered_by(arg.id) for arg in self.index.arguments}
+        self._workspaces = np.array([a.workspace_id or "" for a in self.index.arguments], dtype=object)
+        self._phrase_args: dict[tuple[str, ...], list[int]] = {}
+        for pos, phrases in enumerate(self.index.phrases):
+            for phrase in phrases:
+                self._phrase_args.setdefault(phrase, []).append(pos)
+        vocab = {w for words in self._passage_words for w in words}
         for arg in self._arguments.values():
             vocab.update(self.norm.words(" ".join((arg.claim, *arg.keywords))))
         vocab.update(w for key in self.lexicon.synonyms for w in key)
@@ -103,117 +130,84 @@ class Matcher:
         weights: dict[str, float] = {}
         for word in words:
             for term in self.norm.terms([word]):
-                weight = self.passage_index.idf_of(term) * self.english.specificity(word)
+                weight = self.evidence.idf_of(term) * self.english.specificity(word)
                 weights[term] = max(weights.get(term, 0.0), weight)
-        return Query(tuple(words), tuple(weights), weights, sum(weights.values()), self.lexicon.topic_score(words))
-
-    def _coverage(self, q: Query, term_set: frozenset[str]) -> float:
-        """Share of the message's IDF mass that `term_set` explains."""
-        if not q.mass:
-            return 0.0
-        return self._mass(q, term_set) / q.mass
-
-    @staticmethod
-    def _mass(q: Query, term_set: frozenset[str]) -> float:
-        return sum(w for t, w in q.weights.items() if t in term_set)
+        return Query(tuple(words), weights, sum(weights.values()), self.lexicon.topic_score(words))
 
     def match(self, text: str, *, limit: int = 3, workspace_id: str | None = None, topic: str | None = None,
               argument_ids: Collection[str] | None = None, boosts: Mapping[str, float] | None = None) -> MatchResult:
         q = self.query(text)
-        if not q.terms:
+        if not q.weights or not self.index.arguments:
             return MatchResult(text=text, trigger=False, matches=(), topic_score=q.topic)
-        passage_cov, window_cov = self._passage_evidence(q)
-        ranked = self._rank(q, window_cov, workspace_id, topic, argument_ids, boosts)
+        alone, window = self.evidence.evidence(q.weights, q.mass)
+        scored = self._score(q, window, boosts)
+        visible = self._visible(workspace_id, topic, argument_ids)
+        ranked = [int(p) for p in np.argsort(-np.where(visible, scored.score, -1.0), kind="stable")[:limit]
+                  if visible[p] and scored.score[p] > 0]
         matches = []
-        for pos, score in ranked[:limit]:
+        floor = EXTRA_QUOTE_MIN * float(alone.max())
+        for pos in ranked:
             arg = self.index.arguments[pos]
-            quotes = self._quotes_for(pos, passage_cov)
-            counters = pick_counters(self, q, arg, quotes[0] if quotes else None, workspace_id)
-            matches.append(ArgumentMatch(argument=arg, score=score, quotes=tuple(quotes), counters=tuple(counters)))
-        trigger = bool(matches) and should_trigger(q.topic, matches[0].score, self._matched_terms(q, ranked[0][0]),
-                                                   self.settings)
+            quotes = self._quotes_for(pos, alone, floor)
+            counters = pick_counters(self, arg, quotes[0] if quotes else None, workspace_id, scored.own)
+            matches.append(ArgumentMatch(argument=arg, score=float(scored.score[pos]), quotes=tuple(quotes),
+                                         counters=tuple(counters)))
+        trigger = bool(ranked) and should_trigger(q.topic, matches[0].score, self._matched_terms(q, ranked[0]),
+                                                  self.settings)
         return MatchResult(text=text, trigger=trigger, matches=tuple(matches), topic_score=q.topic)
 
+    def _score(self, q: Query, window: np.ndarray, boosts: Mapping[str, float] | None) -> Scored:
+        """Calibrated [0, 1] score of every argument for this message."""
+        bm25, present = self.index.bm25.score_and_presence(q.weights)
+        own = present / q.mass
+        ceiling = self.index.bm25.ceiling(q.weights)
+        rank = bm25 / ceiling if ceiling > 0 else np.zeros_like(bm25)
+        evidence = self._links.evidence(window)
+        phrases = np.zeros(len(self.index.arguments))
+        for gram in _ngrams(q.words, PHRASE_MAX_WORDS):
+            for pos in self._phrase_args.get(gram, ()):
+                phrases[pos] = min(PHRASE_BONUS_MAX, phrases[pos] + PHRASE_BONUS)
+        raw = OWN_WEIGHT * own + EVIDENCE_WEIGHT * evidence + RANK_WEIGHT * rank + phrases
+        # thin evidence (one everyday word explaining a one-word message) is not confidence
+        thin = np.minimum(1.0, np.maximum(own, evidence) * q.mass / FULL_EVIDENCE_MASS)
+        score = raw * thin
+        if boosts:
+            for arg_id, factor in boosts.items():
+                pos = self._positions.get(arg_id)
+                if pos is not None:
+                    score[pos] *= factor
+        return Scored(score=np.minimum(1.0, score), own=own)
+
+    def _visible(self, workspace_id: str | None, topic: str | None, argument_ids: Collection[str] | None) -> np.ndarray:
+        visible = (self._workspaces == "") | (self._workspaces == (workspace_id or ""))
+        if topic is not None or argument_ids is not None:
+            keep = np.array([(topic is None or a.topic == topic) and (argument_ids is None or a.id in argument_ids)
+                             for a in self.index.arguments], dtype=bool)
+            visible &= keep
+        return visible
+
     def _matched_terms(self, q: Query, pos: int) -> int:
-        return sum(1 for t in q.terms if t in self.index.term_sets[pos])
+        return sum(1 for t in q.weights if t in self.index.term_sets[pos])
 
-    def argument_scores(self, q: Query, positions: Iterable[int]) -> dict[int, float]:
-        """Coverage of the message by each given argument's own text (claim, keywords, quotes)."""
-        return {pos: self._coverage(q, self.index.term_sets[pos]) for pos in positions}
-
-    def _passage_evidence(self, q: Query) -> tuple[dict[int, float], dict[int, float]]:
-        """How well the best passages explain the message, by passage position: (the passage alone,
-        the passage with its neighbours by the same speaker, discounted), since a point often spans sentences."""
-        alone = {i: self._coverage(q, self._passage_sets[i]) for i, _ in self.passage_index.top(q.terms, PASSAGE_CANDIDATES)}
-        window = dict(alone)
-        for i, _ in self.window_index.top(q.terms, PASSAGE_CANDIDATES):
-            window[i] = max(window.get(i, 0.0), WINDOW_DISCOUNT * self._coverage(q, self._window_sets[i]))
-        return alone, window
-
-    def _visible(self, arg: Argument, workspace_id: str | None, topic: str | None,
-                 argument_ids: Collection[str] | None) -> bool:
-        if arg.workspace_id is not None and arg.workspace_id != workspace_id:
-            return False
-        if argument_ids is not None and arg.id not in argument_ids:
-            return False
-        return topic is None or arg.topic == topic
-
-    def _rank(self, q: Query, passage_cov: dict[int, float], workspace_id: str | None, topic: str | None,
-              argument_ids: Collection[str] | None, boosts: Mapping[str, float] | None) -> list[tuple[int, float]]:
-        bm25 = self.index.bm25.scores(q.terms)
-        ceiling = self.index.bm25.ceiling(q.terms)
-        evidence: dict[int, float] = {}
-        for i, cov in passage_cov.items():
-            p = self.passages[i]
-            for pos, weight in self.index.links.get((p.source_id, p.index), ()):
-                evidence[pos] = max(evidence.get(pos, 0.0), cov * weight)
-        qphrases = _ngrams(q.words, 4)
-        ranked = []
-        for pos, arg in enumerate(self.index.arguments):
-            if not self._visible(arg, workspace_id, topic, argument_ids):
-                continue
-            own = self._coverage(q, self.index.term_sets[pos])
-            if own <= 0 and pos not in evidence:
-                continue
-            phrase_bonus = min(0.2, 0.1 * len(self.index.phrases[pos] & qphrases))
-            rank_bonus = RANK_WEIGHT * (float(bm25[pos]) / ceiling) if ceiling > 0 else 0.0
-            raw = OWN_WEIGHT * own + EVIDENCE_WEIGHT * evidence.get(pos, 0.0) + phrase_bonus + rank_bonus
-            # thin evidence (one everyday word explains a one-word message) is not confidence
-            matched = max(own, evidence.get(pos, 0.0)) * q.mass
-            score = raw * min(1.0, matched / FULL_EVIDENCE_MASS)
-            if boosts:
-                score *= boosts.get(arg.id, 1.0)
-            ranked.append((pos, min(1.0, score)))
-        ranked.sort(key=lambda item: -item[1])
-        return ranked
-
-    def _quotes_for(self, pos: int, passage_cov: dict[int, float]) -> list[Quote]:
-        """The argument's quotes, the ones nearest this message first, plus a strongly matching neighbour."""
+    def _quotes_for(self, pos: int, alone: np.ndarray, floor: float) -> list[Quote]:
+        """The argument's quotes, those nearest this message first, plus uncurated passages linked to it
+        that explain the message nearly as well as the best passage does (`floor`)."""
         arg = self.index.arguments[pos]
-        scored: list[tuple[float, int, Quote]] = []
-        for n, (quote, key) in enumerate(zip(arg.quotes, self.index.quote_passages[pos])):
-            cov = passage_cov.get(self._passage_pos.get(key, -1), 0.0) if key else 0.0
-            scored.append((cov + 0.15, -n, quote))
-        own = {k for k in self.index.quote_passages[pos] if k}
-        floor = EXTRA_QUOTE_MIN * max(passage_cov.values(), default=0.0)
-        for i, cov in passage_cov.items():
-            p = self.passages[i]
-            key = (p.source_id, p.index)
-            if key in own:
-                continue
-            for link_pos, weight in self.index.links.get(key, ()):
-                if link_pos == pos and weight < 1.0 and cov >= floor:
-                    scored.append((cov, -99, self.corpus.quote_of_passage(p)))
+        where = self._quote_positions[pos]
+        cover = (np.where(where >= 0, alone[where], 0.0) + CURATED_QUOTE_BONUS).tolist()
+        scored = [(c, -n, quote) for n, (c, quote) in enumerate(zip(cover, arg.quotes))]
+        extra = self._extra_passages[pos]
+        if len(extra) and floor > 0:
+            values = alone[extra]
+            for i, value in zip(extra[values >= floor].tolist(), values[values >= floor].tolist()):
+                scored.append((value, -len(scored), self.corpus.quote_of_passage(self.passages[i])))
         scored.sort(key=lambda s: (-s[0], -s[1]))
         return [q for _, _, q in scored[:MAX_QUOTES]]
 
+    # -- helpers for commands -----------------------------------------------------------------
     def search_passages(self, text: str, *, limit: int = 5) -> list[tuple[Passage, float]]:
         q = self.query(text)
-        if not q.terms:
-            return []
-        cov, _ = self._passage_evidence(q)
-        best = sorted(cov.items(), key=lambda item: -item[1])[:limit]
-        return [(self.passages[i], round(c, 4)) for i, c in best if c > 0]
+        return [(self.passages[i], round(c, 4)) for i, c in self.evidence.best(q.weights, q.mass, limit)]
 
     def quote_for(self, passage: Passage) -> Quote:
         return self.corpus.quote_of_passage(passage)
@@ -223,8 +217,6 @@ class Matcher:
 
     def fuzzy_contains(self, text: str, phrase: str, threshold: float = 85) -> bool:
         """Whether the message contains `phrase`, tolerating typos (rapidfuzz partial ratio on clean words)."""
-        from rapidfuzz import fuzz
-
         hay = " ".join(self.norm.words(text, spell=True))
         needle = " ".join(self.norm.words(phrase))
         if not needle or not hay:
@@ -232,31 +224,5 @@ class Matcher:
         return needle in hay.split() or fuzz.partial_ratio(needle, hay) >= threshold
 
 
-def _counts(terms: list[str]) -> dict[str, float]:
-    out: dict[str, float] = {}
-    for t in terms:
-        out[t] = out.get(t, 0.0) + 1.0
-    return out
-
-
-def _windows(passages: list[Passage], terms: list[list[str]]) -> list[list[str]]:
-    """Each passage's terms with those of its neighbours from the same source and speaker."""
-    out = []
-    for i, p in enumerate(passages):
-        window = list(terms[i])
-        for j in (i - 1, i + 1):
-            if 0 <= j < len(passages) and passages[j].source_id == p.source_id and passages[j].speaker == p.speaker:
-                window.extend(terms[j])
-        out.append(window)
-    return out
-
-
 def _ngrams(words: tuple[str, ...], n_max: int) -> set[tuple[str, ...]]:
     return {tuple(words[i:i + n]) for n in range(2, n_max + 1) for i in range(len(words) - n + 1)}
-
-
-def _with_counters(arg: Argument, counters: tuple[str, ...]) -> Argument:
-    from dataclasses import replace
-
-    return replace(arg, counters=counters)
-

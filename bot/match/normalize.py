@@ -47,8 +47,9 @@ def clean(text: str, max_chars: int) -> str:
     text = text[:max_chars]
     text = _URL.sub(" ", text)
     text = _MENTION.sub(" ", text)
-    text = unicodedata.normalize("NFKD", text)
-    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    if not text.isascii():
+        text = unicodedata.normalize("NFKD", text)
+        text = "".join(ch for ch in text if not unicodedata.combining(ch))
     text = text.lower().replace("\u2019", "'").replace("\u2018", "'").replace("`", "'")
     text = _SHORTCODE.sub(" ", text)
     text = _MARKDOWN.sub(" ", text)
@@ -96,6 +97,15 @@ class Normalizer:
         self.speller: Speller | None = None
         self._stemmer = snowballstemmer.stemmer("english")
         self._stems: dict[str, str] = {}
+
+    def __getstate__(self) -> dict:
+        state = {k: getattr(self, k) for k in ("lexicon", "max_chars", "speller", "_stems")}
+        return state  # the C stemmer is rebuilt on load
+
+    def __setstate__(self, state: dict) -> None:
+        for key, value in state.items():
+            setattr(self, key, value)
+        self._stemmer = snowballstemmer.stemmer("english")
 
     def words(self, text: str, *, spell: bool = False) -> list[str]:
         """Lowercase words after cleaning, typo correction (messages only) and synonym rewriting."""

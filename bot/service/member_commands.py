@@ -1,7 +1,7 @@
 """Commands anyone may use: argue, counter, quote, sources, topics, help."""
 from __future__ import annotations
 
-from bot.messages import Command
+from bot.messages import Command, CommandContext
 from bot.reply import Placement, QuoteCard, Reply
 from bot.service.args import clean_text
 from bot.service.cards import answer, card, cards_for, error, note, quote_key
@@ -45,7 +45,7 @@ async def argue(core: ServiceCore, cmd: Command) -> Reply:
     result = core.matcher.match(text, limit=MAX_PAIRS * 2, workspace_id=ws, boosts=boosts)
     cards = cards_for(result.matches, limit=MAX_PAIRS)
     if not cards:
-        return _no_match(ctx, text)
+        return _no_match(ctx)
     return answer(ctx, title="Arguments and counterpoints", cards=tuple(cards))
 
 
@@ -65,7 +65,7 @@ async def counter(core: ServiceCore, cmd: Command) -> Reply:
             used.add(quote_key(quote))
             cards.append(card(found.argument, quote, is_counter=True))
     if not cards:
-        return _no_match(ctx, text)
+        return _no_match(ctx)
     return answer(ctx, title="The other side", cards=tuple(cards))
 
 
@@ -111,7 +111,7 @@ async def help_(core: ServiceCore, cmd: Command) -> Reply:
     return note(cmd.context, HELP, title="Counterpoint")
 
 
-def _no_match(ctx, text: str) -> Reply:  # type: ignore[no-untyped-def]
+def _no_match(ctx: CommandContext | None) -> Reply:
     return answer(ctx, placement=Placement.EPHEMERAL,
                   body="No argument matches that. Try naming the point more directly (e.g. safety, misuse, "
                        "innovation, competition), or see `topics`.")

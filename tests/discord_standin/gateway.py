@@ -14,7 +14,8 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 DISPATCH, HEARTBEAT, IDENTIFY, RESUME, INVALID_SESSION, HELLO, HEARTBEAT_ACK = 0, 1, 2, 6, 9, 10, 11
-AUTH_FAILED = 4004
+AUTH_FAILED, DISALLOWED_INTENTS = 4004, 4014
+PRIVILEGED_INTENTS = (1 << 1) | (1 << 8) | (1 << 15)  # members, presences, message content
 
 
 def _redacted(payload: dict[str, Any]) -> dict[str, Any]:
@@ -55,6 +56,9 @@ class GatewaySession:
         world = self.server.world
         if data.get("token") != self.server.token:
             await self.ws.close(code=AUTH_FAILED, message=b"Authentication failed.")
+            return
+        if not self.server.privileged_intents_allowed and int(data.get("intents") or 0) & PRIVILEGED_INTENTS:
+            await self.ws.close(code=DISALLOWED_INTENTS, message=b"Disallowed intent(s).")
             return
         self.identify = data
         if data.get("shard"):

@@ -23,6 +23,11 @@ class ApiError(Exception):
         self.status, self.code, self.message = status, code, message
 
 
+def _require(server: "DiscordStandIn", permission: str) -> None:
+    if permission in server.world.bot_denied:
+        raise ApiError(403, 50013, "Missing Permissions")
+
+
 def _channel(server: "DiscordStandIn", channel_id: str):
     channel = server.world.channels.get(int(channel_id))
     if channel is None:
@@ -92,6 +97,7 @@ async def thread_from_message(server: "DiscordStandIn", req: "Recorded", m: re.M
     if message_id in w.threads_by_message:
         raise ApiError(400, 160004, "A thread has already been created for this message")
     check_thread_name(req.json or {})
+    _require(server, "create_public_threads")
     thread = w.add_channel(req.json["name"], parent_id=channel.id, owner_id=w.bot.id, channel_id=message_id)
     w.threads_by_message[message_id] = thread.id
     data = w.channel_payload(thread)
@@ -106,6 +112,7 @@ async def thread_in_channel(server: "DiscordStandIn", req: "Recorded", m: re.Mat
     check_thread_name(body)
     if channel.is_thread or body.get("type", PUBLIC_THREAD) != PUBLIC_THREAD:
         raise ApiError(400, 50024, "Cannot execute action on this channel type")
+    _require(server, "create_public_threads")
     thread = w.add_channel(body["name"], parent_id=channel.id, owner_id=w.bot.id)
     data = w.channel_payload(thread)
     await server.dispatch("THREAD_CREATE", dict(data, newly_created=True))

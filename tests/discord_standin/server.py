@@ -38,6 +38,7 @@ class DiscordStandIn:
     def __init__(self, token: str = TOKEN, *, recommended_shards: int = 1) -> None:
         self.token = token
         self.recommended_shards = recommended_shards
+        self.privileged_intents_allowed = True  # False: refuse Message Content like an unconfigured app
         self.world = World()
         self.requests: list[Recorded] = []
         self.unhandled: list[Recorded] = []

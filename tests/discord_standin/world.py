@@ -89,6 +89,7 @@ class World:
         self.channels: dict[int, Channel] = {}
         self.messages: dict[int, dict[str, Any]] = {}
         self.threads_by_message: dict[int, int] = {}
+        self.bot_denied: set[str] = set()  # permission names the bot lacks, e.g. {"create_public_threads"}
         self.roles[self.guild_id] = Role(self.guild_id, "@everyone", MEMBER_PERMS.value, 0)
         self.moderator_role = self.add_role("Moderators", MODERATOR_PERMS.value, 2)
         bot_role = self.add_role(bot_name, BOT_PERMS.value, 1, managed=True)

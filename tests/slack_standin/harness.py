@@ -104,8 +104,9 @@ class SlackHarness:
         return HttpResult(status, body, response_key=key)
 
     async def outcome(self, result: HttpResult, count: int = 1) -> list[str]:
-        """What the app did with an event delivery, once it is done."""
-        return await self.deps.deliveries.wait(result.event_id, count=count)
+        """What the app did with an event delivery or slash command, once it is done."""
+        key = result.event_id or f"{result.response_key}.trigger"
+        return await self.deps.deliveries.wait(key, count=count)
 
 
 @asynccontextmanager

@@ -57,6 +57,7 @@ class SlackStandIn:
     """A local Slack Web API. `base_url` goes into SLACK_API_URL; `response_url(key)` into slash commands."""
 
     token: str = "xoxb-standin-token"
+    app_token: str = "xapp-standin-token"  # for apps.connections.open (Socket Mode)
     team_id: str = "T0STANDIN"
     bot_user_id: str = "U0BOT"
     bot_id: str = "B0BOT"
@@ -68,6 +69,7 @@ class SlackStandIn:
         self._changed = asyncio.Condition()
         self._ts = itertools.count(1)
         self._runner: web.AppRunner | None = None
+        self._sockets: list[web.WebSocketResponse] = []
         self.port = 0
 
     # -- lifecycle -------------------------------------------------------
@@ -75,6 +77,7 @@ class SlackStandIn:
         app = web.Application()
         app.router.add_route("*", "/api/{method}", self._api)
         app.router.add_post("/response/{key}", self._response_url)
+        app.router.add_get("/socket", self._socket)
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
@@ -83,6 +86,8 @@ class SlackStandIn:
         return self
 
     async def close(self) -> None:
+        for ws in list(self._sockets):
+            await ws.close()
         if self._runner is not None:
             await self._runner.cleanup()
 
@@ -102,11 +107,11 @@ class SlackStandIn:
     def calls_to(self, method: str) -> list[ApiCall]:
         return [c for c in self.calls if c.method == method]
 
-    async def wait_for(self, method: str, where: Callable[[ApiCall], bool] = lambda call: True,
+    async def wait_for(self, method: str | None, where: Callable[[ApiCall], bool] = lambda call: True,
                        timeout: float = 10.0) -> ApiCall:
-        """The first call to `method` matching `where`, already made or arriving within `timeout` seconds."""
+        """The first call to `method` (None: any method) matching `where`, made already or within `timeout` s."""
         def find() -> ApiCall | None:
-            return next((c for c in self.calls if c.method == method and where(c)), None)
+            return next((c for c in self.calls if method in (None, c.method) and where(c)), None)
 
         async def arrived() -> ApiCall:
             async with self._changed:
@@ -138,7 +143,8 @@ class SlackStandIn:
         params = await self._params(request)
         auth = request.headers.get("Authorization", "")
         handler = getattr(self, "_m_" + method.replace(".", "_"), None)
-        if auth != f"Bearer {self.token}":
+        token = self.app_token if method == "apps.connections.open" else self.token
+        if auth != f"Bearer {token}":
             answer: dict[str, Any] = {"ok": False, "error": "invalid_auth"}
         elif method in self.errors:
             answer = {"ok": False, "error": self.errors[method]}
@@ -153,6 +159,37 @@ class SlackStandIn:
         params = _parse_json_values(await request.json())
         await self._record(ApiCall("response_url", {**params, "key": request.match_info["key"]}))
         return web.Response(text="ok")
+
+    # -- Socket Mode -----------------------------------------------------
+    def _m_apps_connections_open(self, params: dict[str, Any]) -> dict[str, Any]:
+        return {"ok": True, "url": f"ws://127.0.0.1:{self.port}/socket"}
+
+    async def _socket(self, request: web.Request) -> web.WebSocketResponse:
+        ws = web.WebSocketResponse(autoping=True)
+        await ws.prepare(request)
+        await ws.send_json({"type": "hello", "num_connections": 1, "debug_info": {"host": "standin"},
+                            "connection_info": {"app_id": "A0STANDIN"}})
+        async with self._changed:
+            self._sockets.append(ws)
+            self._changed.notify_all()
+        try:
+            async for frame in ws:
+                if frame.type.name == "TEXT":
+                    await self._record(ApiCall("socket_ack", json.loads(frame.data)))
+        finally:
+            self._sockets.remove(ws)
+        return ws
+
+    async def socket_send(self, kind: str, payload: dict[str, Any], envelope_id: str,
+                          timeout: float = 10.0, **extra: Any) -> None:
+        """Push one Socket Mode envelope ("events_api", "slash_commands") to the connected app."""
+        async def connected() -> None:
+            async with self._changed:
+                await self._changed.wait_for(lambda: bool(self._sockets))
+        await asyncio.wait_for(connected(), timeout)
+        envelope = {"envelope_id": envelope_id, "type": kind, "payload": payload,
+                    "accepts_response_payload": kind != "events_api", **extra}
+        await self._sockets[-1].send_json(envelope)
 
     def _m_auth_test(self, params: dict[str, Any]) -> dict[str, Any]:
         return {"ok": True, "url": "https://standin.slack.com/", "team": "Stand-in", "user": "counterpoint",

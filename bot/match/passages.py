@@ -1,0 +1,69 @@
+"""Passage-side evidence: how well every source passage, alone or with its neighbours, explains a message."""
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import numpy as np
+
+from bot.ingest.types import Passage
+from bot.match.bm25 import BM25Index
+
+WINDOW_DISCOUNT = 0.85  # a point spread over neighbouring sentences counts a little less
+TIE_BREAK = 0.01
+
+
+class PassageEvidence:
+    """Indexes of passages and of passage windows (a passage with its same-speaker neighbours)."""
+
+    def __init__(self, passages: list[Passage], terms: list[list[str]]):
+        self.passages = passages
+        self.index = BM25Index([_counts(t) for t in terms])
+        self.window_index = BM25Index([_counts(t) for t in _windows(passages, terms)])
+        self.position = {(p.source_id, p.index): i for i, p in enumerate(passages)}
+
+    def idf_of(self, term: str) -> float:
+        return self.index.idf_of(term)
+
+    def evidence(self, weights: Mapping[str, float], mass: float) -> tuple[np.ndarray, np.ndarray]:
+        """Coverage of the message by every passage alone, and by every passage window (discounted)."""
+        if mass <= 0 or not self.passages:
+            zeros = np.zeros(len(self.passages))
+            return zeros, zeros
+        _, present = self.index.score_and_presence(weights)
+        alone = present / mass
+        _, wpresent = self.window_index.score_and_presence(weights)
+        return alone, np.maximum(alone, WINDOW_DISCOUNT * wpresent / mass)
+
+    def best(self, weights: Mapping[str, float], mass: float, k: int) -> list[tuple[int, float]]:
+        """The k passages that explain the message best (BM25 breaks coverage ties)."""
+        if mass <= 0 or not self.passages:
+            return []
+        bm25, present = self.index.score_and_presence(weights)
+        alone = present / mass
+        key = alone + TIE_BREAK * _unit(bm25)
+        top = np.argpartition(-key, k - 1)[:k] if len(key) > k else np.arange(len(key))
+        return [(int(i), float(alone[i])) for i in sorted(top, key=lambda i: -key[i]) if alone[i] > 0]
+
+
+def _unit(values: np.ndarray) -> np.ndarray:
+    top = float(values.max()) if len(values) else 0.0
+    return values / top if top > 0 else values
+
+
+def _counts(terms: list[str]) -> dict[str, float]:
+    out: dict[str, float] = {}
+    for t in terms:
+        out[t] = out.get(t, 0.0) + 1.0
+    return out
+
+
+def _windows(passages: list[Passage], terms: list[list[str]]) -> list[list[str]]:
+    """Each passage's terms with those of its neighbours from the same source and speaker."""
+    out = []
+    for i, p in enumerate(passages):
+        window = list(terms[i])
+        for j in (i - 1, i + 1):
+            if 0 <= j < len(passages) and passages[j].source_id == p.source_id and passages[j].speaker == p.speaker:
+                window.extend(terms[j])
+        out.append(window)
+    return out
