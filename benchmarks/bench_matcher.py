@@ -18,7 +18,8 @@ HERE = Path(__file__).resolve().parent
 REPO_ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
 
-from bench_report import TARGET_BUILD_S, TARGET_P99_MS, TARGET_RSS_MB, judge_scenario, judge_whole, notes, table  # noqa: E402
+from bench_report import (TARGET_BUILD_S, TARGET_P99_MS, TARGET_RSS_MB, judge_scenario,  # noqa: E402
+                          judge_whole, notes, table)
 from bench_scenarios import SCENARIOS  # noqa: E402
 
 RESULT_PREFIX = "BENCH-RESULT "
@@ -67,8 +68,8 @@ def _run_scenario(name: str, args: argparse.Namespace, messages_path: Path) -> d
             "wall_s": wall}
 
 
-def _timed_process(cmd: list[str], stdin_path: Path) -> tuple[float, float, int, str]:
-    """(wall seconds, peak RSS MB, exit code, last stderr line) of one run; rusage of that child alone."""
+def _timed_process(cmd: list[str], stdin_path: Path) -> tuple[float, float, int, str, float]:
+    """(wall seconds, peak RSS MB, exit code, last stderr line, CPU seconds) of one run; rusage of that child alone."""
     with stdin_path.open("rb") as stdin, tempfile.TemporaryFile() as err:
         started = time.perf_counter()
         proc = subprocess.Popen(cmd, stdin=stdin, stdout=subprocess.DEVNULL, stderr=err, cwd=REPO_ROOT)
@@ -77,14 +78,14 @@ def _timed_process(cmd: list[str], stdin_path: Path) -> tuple[float, float, int,
         proc.returncode = os.waitstatus_to_exitcode(status)
         err.seek(0)
         lines = err.read().decode("utf-8", "replace").strip().splitlines()
-    return wall, usage.ru_maxrss / 1024, proc.returncode, lines[-1] if lines else ""
+    return wall, usage.ru_maxrss / 1024, proc.returncode, lines[-1] if lines else "", usage.ru_utime + usage.ru_stime
 
 
 def _whole_process(args: argparse.Namespace, stdin_path: Path, n_messages: int) -> list[dict[str, Any]]:
     bindir = Path(sys.executable).parent
     cmds = {"counterpoint": [str(bindir / "counterpoint"), "match", "--json"],
             "bm25s": [sys.executable, str(HERE / "bm25s_match.py")]}
-    runs: dict[str, list[tuple[float, float, int, str]]] = {k: [] for k in cmds}
+    runs: dict[str, list[tuple[float, float, int, str, float]]] = {k: [] for k in cmds}
     for n in range(max(1, args.repeat)):
         for engine in (list(cmds) if n % 2 == 0 else list(reversed(cmds))):  # alternate to even out drift
             print(f"whole-process {engine} run {n + 1} ...", file=sys.stderr, flush=True)
@@ -92,7 +93,7 @@ def _whole_process(args: argparse.Namespace, stdin_path: Path, n_messages: int) 
     rows = []
     for engine, results in runs.items():
         row: dict[str, Any] = {"engine": engine, "command": " ".join(cmds[engine]), "messages": n_messages,
-                               "runs_s": [round(r[0], 2) for r in results],
+                               "runs_s": [round(r[0], 2) for r in results], "cpu_s": [round(r[4], 2) for r in results],
                                "wall_s": round(statistics.median(r[0] for r in results), 3),
                                "peak_rss_mb": round(max(r[1] for r in results), 1)}
         failed = [r for r in results if r[2] != 0]
@@ -116,6 +117,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.scenario:
         return _child(args)
     wanted = set(args.only or [*SCENARIOS, "whole"])
+    load_start = round(os.getloadavg()[0], 2)
     with tempfile.TemporaryDirectory(prefix="cp-bench-") as tmp:
         labelled, stdin, mix = _write_messages(args, Path(tmp))
         scenarios = []
@@ -128,6 +130,7 @@ def main(argv: list[str] | None = None) -> int:
             "message_mix": mix, "subsample": args.subsample, "repeat": args.repeat,
             "python": platform.python_version(), "platform": platform.platform(), "cpus": os.cpu_count(),
             "date": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+            "loadavg_start": load_start, "loadavg_end": round(os.getloadavg()[0], 2),
             "targets": {"p99_ms": TARGET_P99_MS, "peak_rss_mb": TARGET_RSS_MB, "build_s": TARGET_BUILD_S,
                         "whole_process": "wall <= bm25s wall"}}
     print(table(scenarios, whole))

@@ -1,11 +1,12 @@
-"""Deterministic synthetic chat traffic for the benchmarks: noisy on-topic snippets, everyday chatter, pathological input."""
+"""Deterministic chat traffic for the benchmarks: noisy on-topic snippets, everyday chatter, pathological input."""
 from __future__ import annotations
 
 import random
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-EMOJI = ["🔥", "😂", "🤔", "👀", "💀", "🙃", "👍", "🚀", "😭", "🤷", ":thinking:", ":kek:", ":+1:", "<:pepega:81234567890>"]
+EMOJI = ["🔥", "😂", "🤔", "👀", "💀", "🙃", "👍", "🚀", "😭", "🤷",
+         ":thinking:", ":kek:", ":+1:", "<:pepega:81234567890>"]
 FILLERS = ["lol", "imo", "tbh", "ngl", "lmao", "fr", "idk", "honestly", "hot take:", "ok but", "wait", "yeah"]
 URLS = ["https://example.com/post/123", "https://youtu.be/dQw4w9WgXcQ", "www.example.org/blog?id=42",
         "<https://news.example.net/a/b-c>", "https://x.com/someone/status/1800000000000000000"]
@@ -112,7 +113,8 @@ def pathological(rng: random.Random, passages: Sequence[str]) -> list[str]:
     out = [
         "", " ", "\n\t  \n", " ".join(huge_words)[:100_000], "a" * 100_000,
         garbage.decode("latin-1"), garbage.decode("utf-8", errors="replace"),
-        zalgo, "🔥" * 500, "@everyone " * 200, "https://example.com/" + "x" * 5000, "ʇdɐuɹ ǝɔɹnos uǝdo мета лама 開放",
+        zalgo, "🔥" * 500, "@everyone " * 200, "https://example.com/" + "x" * 5000,
+        "ʇdɐuɹ ǝɔɹnos uǝdo мета лама 開放",
     ]
     return out[:PATHOLOGICAL_COUNT]
 

@@ -6,8 +6,8 @@ from typing import Any
 TARGET_P99_MS = 5.0
 TARGET_RSS_MB = 500.0
 TARGET_BUILD_S = 30.0
-COLUMNS = ("scenario", "docs", "load s", "build s", "msgs", "msgs/s", "p50 ms", "p99 ms", "max ms",
-           "peak RSS MB", "wall s", "target", "OK")
+COLUMNS = ("scenario", "docs", "load s", "build s", "build cpu s", "msgs", "msgs/s", "p50 ms", "p99 ms",
+           "p99 cpu ms", "max ms", "peak RSS MB", "wall s", "target", "OK")
 
 
 def judge_scenario(row: dict[str, Any]) -> tuple[str, str]:
@@ -16,9 +16,13 @@ def judge_scenario(row: dict[str, Any]) -> tuple[str, str]:
         return "-", "CRASHED"
     if row["engine"] != "counterpoint":
         return "comparison", "-"
-    missed = [name for name, ok in (("p99", row["p99_ms"] <= TARGET_P99_MS),
-                                    ("RSS", row["peak_rss_mb"] <= TARGET_RSS_MB),
-                                    ("build", row["build_s"] <= TARGET_BUILD_S)) if not ok]
+    missed = []
+    if row["p99_ms"] > TARGET_P99_MS:  # say when the CPU-time figure meets it: the miss is then contention
+        missed.append("p99" + ("(cpu ok)" if row["cpu_p99_ms"] <= TARGET_P99_MS else ""))
+    if row["peak_rss_mb"] > TARGET_RSS_MB:
+        missed.append("RSS")
+    if row["build_s"] > TARGET_BUILD_S:
+        missed.append("build" + ("(cpu ok)" if row["build_cpu_s"] <= TARGET_BUILD_S else ""))
     target = f"p99<={TARGET_P99_MS:g}ms RSS<={TARGET_RSS_MB:g}MB build<={TARGET_BUILD_S:g}s"
     return target, "ok" if not missed else "MISS " + ",".join(missed)
 
@@ -47,18 +51,18 @@ def _fmt(value: Any, digits: int = 2) -> str:
 
 def _scenario_cells(r: dict[str, Any]) -> list[str]:
     if "error" in r:
-        return [r["scenario"]] + ["-"] * 9 + [_fmt(r.get("wall_s")), "-", "CRASHED"]
+        return [r["scenario"]] + ["-"] * (len(COLUMNS) - 4) + [_fmt(r.get("wall_s")), "-", "CRASHED"]
     load = r.get("load_s", 0.0) + r.get("synthesis_s", 0.0)
     name = r["scenario"] + (f" [{r['messages']} msgs]" if r.get("note") else "")
-    return [name, _fmt(r["docs"]), _fmt(load), _fmt(r["build_s"]), _fmt(r["messages"]), _fmt(r["msgs_per_s"], 0),
-            _fmt(r["p50_ms"], 3), _fmt(r["p99_ms"], 3), _fmt(r["max_ms"], 1), _fmt(r["peak_rss_mb"], 0),
-            _fmt(r.get("wall_s")), r["target"], r["ok"]]
+    return [name, _fmt(r["docs"]), _fmt(load), _fmt(r["build_s"]), _fmt(r["build_cpu_s"]), _fmt(r["messages"]),
+            _fmt(r["msgs_per_s"], 0), _fmt(r["p50_ms"], 3), _fmt(r["p99_ms"], 3), _fmt(r["cpu_p99_ms"], 3),
+            _fmt(r["max_ms"], 1), _fmt(r["peak_rss_mb"], 0), _fmt(r.get("wall_s")), r["target"], r["ok"]]
 
 
 def _whole_cells(r: dict[str, Any]) -> list[str]:
     msgs = r.get("messages")
     rate = msgs / r["wall_s"] if msgs and r.get("wall_s") else None
-    return [f"whole-process {r['engine']}", "-", "-", "-", _fmt(msgs), _fmt(rate, 0), "-", "-", "-",
+    return [f"whole-process {r['engine']}", "-", "-", "-", "-", _fmt(msgs), _fmt(rate, 0), "-", "-", "-", "-",
             _fmt(r.get("peak_rss_mb"), 0), _fmt(r.get("wall_s")), r["target"], r["ok"]]
 
 
@@ -80,11 +84,15 @@ def notes(meta: dict[str, Any], scenarios: list[dict[str, Any]], whole: list[dic
            f"{meta['cpus']} CPUs; {meta['platform']}",
            "docs: passages for counterpoint, two-sentence documents (consecutive passage pairs) for bm25s/rank_bm25; "
            "load s = corpus load (+ synthetic generation); wall s = the child process from start to exit; "
-           "peak RSS = ru_maxrss of that process alone."]
+           "peak RSS = ru_maxrss of that process alone; cpu = CPU time of the process/thread (unaffected by "
+           "other processes competing for the cores; wall figures are).",
+           f"1-min load average: {meta['loadavg_start']} at start, {meta['loadavg_end']} at end, on "
+           f"{meta['cpus']} CPUs; per scenario (before build, after matching): " +
+           ", ".join(f"{r['scenario']} {r['loadavg_1min']}" for r in scenarios if "loadavg_1min" in r)]
     out += [f"{r['scenario']}: {r['note']}" for r in scenarios if r.get("note")]
     out += [f"{r['scenario']}: CRASHED: {r['error']}" for r in scenarios if "error" in r]
     if whole:
         out.append(f"whole-process: median of {meta['repeat']} runs each, {whole[0].get('messages')} JSON lines on "
                    "stdin, stdout to /dev/null; runs: " +
-                   "; ".join(f"{r['engine']} {r.get('runs_s')}" for r in whole))
+                   "; ".join(f"{r['engine']} wall {r.get('runs_s')} cpu {r.get('cpu_s')}" for r in whole))
     return "\n".join(out)

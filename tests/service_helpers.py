@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import sqlite3
+import sys
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -67,3 +68,9 @@ def msg(text: str, *, user: str = "alice", channel: str = CH, thread: str | None
 def reaction(message_id: str, emoji: str, *, user: str = "alice", workspace: str = WS) -> Reaction:
     return Reaction(platform="test", workspace_id=workspace, channel_id=CH, message_id=message_id,
                     user_id=f"U-{user}", emoji=emoji)
+
+
+def counterpoint_cli() -> list[str]:
+    """The `counterpoint` command: the installed script when present, else the same entry point via -m."""
+    script = Path(sys.executable).parent / "counterpoint"
+    return [str(script)] if script.exists() else [sys.executable, "-m", "adapters.cli"]

@@ -6,14 +6,13 @@ import os
 import re
 import sqlite3
 import subprocess
-import sys
 
 from bot.argmap.types import Argument, ArgumentMap, Quote
 from bot.db.engine import Database
 from bot.db.migrate import upgrade_database
 from bot.db.repos.arguments import add_moderator_argument, add_moderator_link
 from bot.db.repos.corpus_sync import sync_corpus
-from service_helpers import Clock
+from service_helpers import Clock, counterpoint_cli
 
 TABLES = ("sources", "passages", "arguments", "quotes", "counter_links", "meta")
 
@@ -25,7 +24,7 @@ def dump(path) -> dict[str, list[tuple]]:
 
 def ingest(tmp_path, path) -> subprocess.CompletedProcess:
     env = {**os.environ, "DATABASE_URL": f"sqlite+aiosqlite:///{path}"}
-    return subprocess.run([sys.executable, "-m", "bot.cli", "ingest"], env=env, cwd=tmp_path, capture_output=True,
+    return subprocess.run([*counterpoint_cli(), "ingest"], env=env, cwd=tmp_path, capture_output=True,
                           text=True, timeout=300)
 
 

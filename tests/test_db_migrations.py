@@ -4,7 +4,6 @@ from __future__ import annotations
 import os
 import sqlite3
 import subprocess
-import sys
 
 import pytest
 from alembic.autogenerate import compare_metadata
@@ -13,6 +12,7 @@ from alembic.runtime.migration import MigrationContext
 from bot.db.engine import create_engine
 from bot.db.migrate import downgrade_database, head_revision, upgrade_database
 from bot.db.models import Base
+from service_helpers import counterpoint_cli
 
 SERVICE_TABLES = {"debates", "debate_events", "triggers", "channel_settings", "posted_replies", "posted_messages",
                   "feedback"}
@@ -21,7 +21,7 @@ CORPUS_TABLES = {"meta", "sources", "passages", "arguments", "quotes", "counter_
 
 def cli(tmp_path, url: str, *args: str) -> subprocess.CompletedProcess:
     env = {**os.environ, "DATABASE_URL": url}
-    return subprocess.run([sys.executable, "-m", "bot.cli", *args], env=env, cwd=tmp_path, capture_output=True,
+    return subprocess.run([*counterpoint_cli(), *args], env=env, cwd=tmp_path, capture_output=True,
                           text=True, timeout=300)
 
 

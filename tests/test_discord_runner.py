@@ -16,6 +16,7 @@ from adapters.discord.runner import run_discord
 from bot.service import CounterpointService
 from bot.settings import REPO_ROOT
 from discord_standin import DiscordStandIn
+from discord_standin.fixtures import standin  # noqa: F401  (fixture)
 from discord_standin.harness import running_bot, standin_settings
 
 VENV_BIN = Path(sys.executable).parent
@@ -35,14 +36,6 @@ def keep_endpoints(monkeypatch):
     """run_discord points discord.py at the configured server; put the defaults back afterwards."""
     monkeypatch.setattr(Route, "BASE", Route.BASE)
     monkeypatch.setattr(DiscordWebSocket, "DEFAULT_GATEWAY", DiscordWebSocket.DEFAULT_GATEWAY)
-
-
-@pytest.fixture
-async def standin():
-    server = DiscordStandIn()
-    await server.start()
-    yield server
-    await server.close()
 
 
 def cli_has_run_discord() -> bool:

@@ -78,3 +78,15 @@ async def test_command_replies_map_reactions_too(service, settings):
                                message_ids=["P-cmd"])
     assert await service.handle_reaction(reaction("P-cmd", "👍"))
     assert rows(settings, "SELECT argument_id FROM feedback") == [(reply.argument_ids[0],)]
+
+
+async def test_lead_message_then_one_per_card(service, settings):
+    reply = await service.handle_command(cmd("debate", "start open weights should be released"))
+    ids = ["P-lead", *(f"P-card{i}" for i in range(len(reply.cards)))]
+    await service.reply_posted(reply, platform="test", workspace_id=WS, channel_id=CH, thread_id="P-lead",
+                               message_ids=ids)
+    assert await service.handle_reaction(reaction("P-card1", "👍"))
+    assert await service.handle_reaction(reaction("P-lead", "👍", user="bob"))
+    got = dict(rows(settings, "SELECT posted_message_id, argument_id FROM feedback"))
+    assert got == {"P-card1": reply.cards[1].argument_id, "P-lead": reply.cards[0].argument_id}
+    assert rows(settings, "SELECT thread_id FROM debates") == [("P-lead",)]

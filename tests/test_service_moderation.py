@@ -87,9 +87,10 @@ async def test_add_link_remove_a_moderator_argument(service, settings):
     assert "definition-llama-not-open-source" in {a.id for a in service.matcher.argmap.countered_by("mod-modify")}
     assert rows(settings, "SELECT origin FROM counter_links WHERE argument_id='mod-modify'") == [("moderator",)]
 
-    reply = await service.handle_command(cmd("argue", "community scrutiny makes AI systems more robust and "
-                                                      "reliable than closed-source alternatives"))
-    assert "mod-modify" in reply.argument_ids
+    text = "community scrutiny makes AI systems more robust and reliable than closed-source alternatives"
+    assert "mod-modify" in {m.argument.id for m in service.matcher.match(text, limit=10, workspace_id=WS).matches}
+    assert "mod-modify" not in {m.argument.id for m in service.matcher.match(text, limit=10,
+                                                                             workspace_id="W-other").matches}
 
     reply = await service.handle_command(cmd("argument", "remove misuse-bioweapons"))
     assert reply.is_error and "curated" in reply.body and "can't be removed from chat" in reply.body

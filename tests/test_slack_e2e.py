@@ -32,7 +32,7 @@ async def opt_in(h: SlackHarness, channel: str) -> None:
     result = await h.send_command("autoreply on cooldown=0", user=ADMIN, channel=channel)
     assert result.status == 200
     ack = await h.standin.wait_for("response_url", lambda c: c.params["key"] == result.response_key)
-    assert ack.params["response_type"] == "ephemeral" and "on" in ack.params["text"]
+    assert ack.params["response_type"] == "ephemeral" and "on in this channel" in ack.params["text"]
 
 
 async def answer_to(h: SlackHarness, channel: str, response_key: str) -> ApiCall:

@@ -162,7 +162,7 @@ async def run_console(settings: Settings, stdin: TextIO = sys.stdin, stdout: Tex
     try:
         ack = await service.handle_command(Command(name="autoreply", args=("on",), context=chat.state.context()))
         chat.say(f"Counterpoint console. You are “{chat.state.user}” (a moderator). /help lists commands, "
-                 f"/quit leaves.\n{ack.body}\n")
+                 f"/quit leaves.\n{ack.body} (`/autoreply on 0` removes the cooldown.)\n")
         interactive = stdin.isatty()
         while True:
             if interactive:

@@ -57,7 +57,8 @@ class CounterpointHandlers:
 
     async def setup_hook(self) -> None:
         register_commands(self.tree)  # type: ignore[attr-defined]
-        await sync_commands(self.tree, Settings.split_ids(self.settings.discord_guild_ids))  # type: ignore[attr-defined]
+        guild_ids = Settings.split_ids(self.settings.discord_guild_ids)
+        await sync_commands(self.tree, guild_ids)  # type: ignore[attr-defined]
 
     def _lock_for(self, channel_id: str) -> asyncio.Lock:
         lock = self._channel_locks.get(channel_id)
@@ -88,11 +89,19 @@ class CounterpointHandlers:
         me = self.user  # type: ignore[attr-defined]
         if me is None or message.author.id == me.id or not is_readable(message):
             return None
-        incoming = incoming_message(message, await self._where(message))
+        channel = await self._where(message)
+        incoming = incoming_message(message, channel)
         async with self._lock_for(incoming.channel_id):
             reply = await self.service.handle_message(incoming)
             if reply is not None:
-                await post_for_message(self, self.service, reply, message)  # type: ignore[arg-type]
+                try:
+                    await post_for_message(self, self.service, reply, message, channel)  # type: ignore[arg-type]
+                except discord.Forbidden as exc:
+                    log.warning("cannot post in channel %s (missing permission: %s); reply dropped",
+                                message.channel.id, exc.text)
+                except discord.HTTPException as exc:
+                    log.warning("posting a reply in channel %s failed: %s %s", message.channel.id, exc.status,
+                                exc.text)
         return reply
 
     async def on_raw_reaction_add(self, payload: discord.RawReactionActionEvent) -> None:

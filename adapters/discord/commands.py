@@ -1,4 +1,7 @@
-"""The slash commands everyone may use, and registering every command on the bot's tree."""
+"""The slash commands everyone may use, and registering every command on the bot's tree.
+
+Every command is server-only: answers, triggers and feedback all belong to a server (workspace).
+"""
 from __future__ import annotations
 
 import logging
@@ -14,34 +17,41 @@ log = logging.getLogger(__name__)
 ClaimText = app_commands.Range[str, 1, 2000]
 
 
-@app_commands.command(name="argue", description="Quote the sources on a claim, with the strongest reply from the other side")
+@app_commands.guild_only()
+@app_commands.command(name="argue",
+                      description="Quote the sources on a claim, with the strongest reply from the other side")
 @app_commands.describe(text="The claim, e.g. 'open weights let anyone audit the model'")
 async def argue(interaction: discord.Interaction, text: ClaimText) -> None:
     await run_command(interaction, "argue", text)
 
 
+@app_commands.guild_only()
 @app_commands.command(name="counter", description="Quote the strongest answers to a claim")
 @app_commands.describe(text="The claim to answer")
 async def counter(interaction: discord.Interaction, text: ClaimText) -> None:
     await run_command(interaction, "counter", text)
 
 
+@app_commands.guild_only()
 @app_commands.command(name="quote", description="Find a verbatim passage in the sources")
 @app_commands.describe(words="Words from the passage you remember")
 async def quote(interaction: discord.Interaction, words: app_commands.Range[str, 1, 500]) -> None:
     await run_command(interaction, "quote", words)
 
 
+@app_commands.guild_only()
 @app_commands.command(name="sources", description="List the sources Counterpoint quotes from")
 async def sources(interaction: discord.Interaction) -> None:
     await run_command(interaction, "sources")
 
 
+@app_commands.guild_only()
 @app_commands.command(name="topics", description="List the debate topics Counterpoint knows")
 async def topics(interaction: discord.Interaction) -> None:
     await run_command(interaction, "topics")
 
 
+@app_commands.guild_only()
 @app_commands.command(name="help", description="How to use Counterpoint")
 async def help_(interaction: discord.Interaction) -> None:
     await run_command(interaction, "help")

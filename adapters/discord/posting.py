@@ -15,6 +15,7 @@ from bot.reply import Placement, Reply
 log = logging.getLogger(__name__)
 
 NO_MENTIONS = discord.AllowedMentions.none()
+THREAD_EXISTS = 160004  # Discord: "A thread has already been created for this message" (its id = the message id)
 THREAD_PERMISSIONS_HINT = (
     "I could not start a thread here. Give me the Create Public Threads and Send Messages in Threads "
     "permissions in this channel, or ask a moderator to."
@@ -57,21 +58,29 @@ async def _resolve_thread(client: discord.Client, thread_id: str) -> discord.abc
 
 
 async def post_for_message(client: discord.Client, service: PostedListener, reply: Reply,
-                           message: discord.Message) -> list[str]:
-    """Post an automatic reply to `message`: into its thread, or a new thread started from it."""
+                           message: discord.Message, channel: object | None = None) -> list[str]:
+    """Post an automatic reply to `message`: into its thread, or a new thread started from it.
+
+    `channel` is the message's channel when the caller had to resolve it (a thread not in the cache).
+    """
     rendered = render_reply(reply)
-    where: discord.abc.Messageable | None = message.channel
+    here = channel if isinstance(channel, discord.abc.Messageable) else message.channel
+    where: discord.abc.Messageable | None = here
     if reply.placement is Placement.EPHEMERAL:
         log.debug("dropping an ephemeral reply to a plain message %s", message.id)
         return []
     if reply.placement is Placement.THREAD and reply.thread_id and reply.thread_id != str(message.channel.id):
         where = await _resolve_thread(client, reply.thread_id)
-    elif reply.placement is Placement.NEW_THREAD and not isinstance(message.channel, discord.Thread):
+    elif reply.placement is Placement.NEW_THREAD and not isinstance(here, discord.Thread):
         try:
             where = await message.create_thread(name=thread_name(reply))
         except discord.Forbidden:
-            log.warning("missing permission to create a thread in channel %s", message.channel.id)
+            log.warning("missing Create Public Threads permission in channel %s; reply dropped", message.channel.id)
             return []
+        except discord.HTTPException as exc:
+            if exc.code != THREAD_EXISTS:
+                raise
+            where = await _resolve_thread(client, str(message.id))  # someone opened it first: answer there
     if where is None:
         log.warning("thread %s for a reply is gone; reply dropped", reply.thread_id)
         return []

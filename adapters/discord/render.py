@@ -6,8 +6,8 @@ from dataclasses import dataclass
 import discord
 
 from adapters.discord.limits import (
-    AUTHOR_MAX, CONTENT_MAX, DESCRIPTION_MAX, EMBED_TOTAL_MAX, EMBEDS_PER_MESSAGE, FIELD_NAME_MAX,
-    FIELD_VALUE_MAX, FOOTER_MAX, THREAD_NAME_MAX, TITLE_MAX, URL_MAX, cut, escape, split_text,
+    AUTHOR_MAX, CONTENT_MAX, DESCRIPTION_MAX, EMBED_TOTAL_MAX, EMBEDS_PER_MESSAGE, FIELD_VALUE_MAX, FOOTER_MAX,
+    THREAD_NAME_MAX, TITLE_MAX, URL_MAX, cut, escape, split_text,
 )
 from bot.reply import QuoteCard, Reply
 
@@ -71,7 +71,7 @@ def card_embed(card: QuoteCard) -> discord.Embed:
         embed.set_footer(text=cut(footer, FOOTER_MAX))
     if q.original_text is not None:
         value = RESTORED_NOTE + "“" + escape(q.original_text) + "”"
-        embed.add_field(name=cut("Note", FIELD_NAME_MAX), value=cut(value, FIELD_VALUE_MAX), inline=False)
+        embed.add_field(name="Note", value=cut(value, FIELD_VALUE_MAX), inline=False)
     elif q.moderator_supplied:
         embed.add_field(name="Note", value=MODERATOR_NOTE, inline=False)
     # The description gets whatever room the other parts leave under the 6,000 total.

@@ -54,7 +54,7 @@ def register(app: AsyncApp, deps: SlackDeps) -> None:
                          request: AsyncBoltRequest) -> None:
         key = body.get("event_id") or f"{event.get('channel')}:{event.get('ts')}"
         async with deps.deliveries.handling(key) as handling:
-            handling.outcome = await _handle_message(deps, body, event, context, client, request, key)
+            handling.outcome = await _handle_message(deps, body, event, context, client, request)
 
     async def on_reaction(body: dict[str, Any], event: dict[str, Any], context: Any,
                           client: AsyncWebClient) -> None:
@@ -72,11 +72,13 @@ def register(app: AsyncApp, deps: SlackDeps) -> None:
 
 
 async def _handle_message(deps: SlackDeps, body: dict[str, Any], event: dict[str, Any], context: Any,
-                          client: AsyncWebClient, request: AsyncBoltRequest, key: str) -> str:
+                          client: AsyncWebClient, request: AsyncBoltRequest) -> str:
     reason = skip_reason(event, context.get("bot_user_id"))
     if reason:
         return f"ignored: {reason}"
-    if not deps.deliveries.claim(key):
+    # Claimed by message, not event id: a retry repeats both, and one message never gets two answers.
+    claim = f"message:{event['channel']}:{event['ts']}"
+    if not deps.deliveries.claim(claim):
         return f"duplicate (retry {retry_num(request, body)})"
     workspace_id = body.get("team_id") or event.get("team") or context.get("team_id") or ""
     msg = IncomingMessage(
@@ -97,7 +99,7 @@ async def _handle_message(deps: SlackDeps, body: dict[str, Any], event: dict[str
         target = Target(workspace_id, msg.channel_id, msg.author_id, thread_ts=msg.thread_id or msg.message_id)
         posted = await deliver(reply, target, client, deps.service)
     except Exception:
-        deps.deliveries.release(key)  # let Slack's retry try again
+        deps.deliveries.release(claim)  # let Slack's retry try again
         log.exception("auto reply to %s in %s failed", msg.message_id, msg.channel_id)
         return "error"
     return "replied" if posted else "reply not posted"

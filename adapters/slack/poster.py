@@ -58,36 +58,41 @@ async def deliver(reply: Reply, target: Target, client: AsyncWebClient,
         await post_ephemeral(client, target, render_reply(reply))
         return []
     channel = reply.channel_id or target.channel_id
+    # A new thread with no message to start from (debate start): the lead goes in the channel, the cards under it.
+    under_lead = reply.placement is Placement.NEW_THREAD and reply.message_id is None and target.thread_ts is None
+    if under_lead:
+        thread_ts = None
+        plan = [render_lead(reply), *render_cards(reply)]
+    else:
+        thread_ts = target.thread_ts or reply.thread_id
+        if reply.placement is Placement.NEW_THREAD:
+            thread_ts = thread_ts or reply.message_id
+        plan = render_reply(reply)
+    ids: list[str] = []
     try:
-        if reply.placement is Placement.NEW_THREAD and reply.message_id is None and target.thread_ts is None:
-            thread_ts, ids = await _post_lead_and_cards(client, channel, reply)
-        else:
-            thread_ts = target.thread_ts or reply.thread_id
-            if reply.placement is Placement.NEW_THREAD:
-                thread_ts = thread_ts or reply.message_id
-            ids = [await _post(client, channel, m, thread_ts) for m in render_reply(reply)]
+        for message in plan:
+            where = (ids[0] if ids else None) if under_lead else thread_ts
+            ids.append(await _post(client, channel, message, where))
     except SlackApiError as exc:
         error = exc.response.get("error", "unknown_error")
-        log.warning("posting to %s failed: %s", channel, error)
-        if target.respond is None:
+        log.warning("posting to %s failed after %d of %d messages: %s", channel, len(ids), len(plan), error)
+        if not ids:
+            await _answer_elsewhere(reply, target, error)
             return []
-        if error in _NOT_HERE:
-            for m in render_reply(reply):
-                await target.respond(text=m.text, blocks=m.blocks, response_type="in_channel",
-                                     replace_original=False)
-        else:
-            await target.respond(text=f"Counterpoint could not post here (Slack said: {error}).",
-                                 response_type="ephemeral", replace_original=False)
-        return []
+    if under_lead:
+        thread_ts = ids[0]
     await service.reply_posted(reply, platform="slack", workspace_id=target.workspace_id, channel_id=channel,
                                thread_id=thread_ts, message_ids=ids)
     return ids
 
 
-async def _post_lead_and_cards(client: AsyncWebClient, channel: str, reply: Reply) -> tuple[str, list[str]]:
-    """A new thread with no message to start from (debate start): post the lead, thread the cards under it."""
-    lead_ts = await _post(client, channel, render_lead(reply), None)
-    ids = [lead_ts]
-    for message in render_cards(reply):
-        ids.append(await _post(client, channel, message, lead_ts))
-    return lead_ts, ids
+async def _answer_elsewhere(reply: Reply, target: Target, error: str) -> None:
+    """The bot may not post in the channel: answer a slash command through its response_url instead."""
+    if target.respond is None:
+        return
+    if error in _NOT_HERE:
+        for m in render_reply(reply):
+            await target.respond(text=m.text, blocks=m.blocks, response_type="in_channel", replace_original=False)
+    else:
+        await target.respond(text=f"Counterpoint could not post here (Slack said: {error}).",
+                             response_type="ephemeral", replace_original=False)

@@ -67,6 +67,12 @@ class Lexicon:
         longest = max((len(k) for k in [*synonyms, *topic]), default=1)
         return cls(synonyms=synonyms, topic_terms=topic, max_phrase=longest)
 
+    def ambiguity_cap(self, word: str) -> float:
+        """How much a single word can count as evidence: its topic weight if it is a weak or medium
+        topic word (everyday senses abound), else no cap."""
+        weight = self.topic_terms.get((word,))
+        return weight if weight is not None and weight < TOPIC_WEIGHTS["strong"] else 1.0
+
     def rewrite(self, words: list[str]) -> list[str]:
         """Replace synonym phrases (longest first) with their canonical tokens."""
         out: list[str] = []

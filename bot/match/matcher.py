@@ -18,7 +18,7 @@ from bot.match.lexicon import Lexicon
 from bot.match.links import LinkTable
 from bot.match.normalize import Normalizer, Speller
 from bot.match.passages import PassageEvidence
-from bot.match.types import ArgumentMatch, MatchResult
+from bot.match.types import ArgumentMatch, CounterMatch, MatchResult
 from bot.settings import Settings
 
 MAX_QUOTES = 6
@@ -130,7 +130,9 @@ class Matcher:
         weights: dict[str, float] = {}
         for word in words:
             for term in self.norm.terms([word]):
-                weight = self.evidence.idf_of(term) * self.english.specificity(word)
+                # words the lexicon lists as weak or medium topic words are ambiguous ("meta", "torrent")
+                specificity = min(self.english.specificity(word), self.lexicon.ambiguity_cap(word))
+                weight = self.evidence.idf_of(term) * specificity
                 weights[term] = max(weights.get(term, 0.0), weight)
         return Query(tuple(words), weights, sum(weights.values()), self.lexicon.topic_score(words))
 
@@ -205,6 +207,17 @@ class Matcher:
         return [q for _, _, q in scored[:MAX_QUOTES]]
 
     # -- helpers for commands -----------------------------------------------------------------
+    def counters_for(self, text: str, *, limit: int = 3, workspace_id: str | None = None) -> list[CounterMatch]:
+        """Only the other side: the counters of the best matches, each argument once, best match first."""
+        seen: set[str] = set()
+        out: list[CounterMatch] = []
+        for match in self.match(text, limit=limit, workspace_id=workspace_id).matches:
+            for counter in match.counters:
+                if counter.argument.id not in seen and counter.argument.id != match.argument.id:
+                    seen.add(counter.argument.id)
+                    out.append(counter)
+        return out[:limit]
+
     def search_passages(self, text: str, *, limit: int = 5) -> list[tuple[Passage, float]]:
         q = self.query(text)
         return [(self.passages[i], round(c, 4)) for i, c in self.evidence.best(q.weights, q.mass, limit)]

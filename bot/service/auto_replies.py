@@ -114,17 +114,14 @@ async def reply_posted(core: ServiceCore, reply: Reply, *, platform: str, worksp
     ws, ch = clip(workspace_id, 64), clip(channel_id, 64)
     thread = clip(thread_id, 64) if thread_id else None
     ids = [clip(m, 64) for m in message_ids if m]
-    if len(ids) == len(reply.cards) and len(ids) > 1:
-        argument_for: list[str | None] = [c.argument_id or None for c in reply.cards]
-    else:
-        primary = reply.argument_ids[0] if reply.argument_ids else None
-        argument_for = [primary] * len(ids)
+    argument_for = _argument_per_message(reply, len(ids))
     source = clip(reply.message_id, 64) if reply.message_id else None
     async with core.db.write() as session:
         row = None
-        if source is not None:
-            row = await replies_repo.find_reply(session, platform=platform, workspace_id=ws, channel_id=ch,
-                                                source_message_id=source, kind="auto")
+        for channel in dict.fromkeys((clip(reply.channel_id, 64) if reply.channel_id else ch, ch)):
+            if source is not None and row is None:
+                row = await replies_repo.find_reply(session, platform=platform, workspace_id=ws, channel_id=channel,
+                                                    source_message_id=source, kind="auto")
         if row is None:
             row = await replies_repo.record_reply(
                 session, platform=platform, workspace_id=ws, channel_id=ch, thread_id=thread,
@@ -136,3 +133,14 @@ async def reply_posted(core: ServiceCore, reply: Reply, *, platform: str, worksp
         if reply.placement is Placement.NEW_THREAD and reply.message_id is None and reply.title and thread:
             await debates_repo.attach_thread(session, workspace_id=ws, channel_id=ch, motion=reply.title,
                                              thread_id=thread)
+
+
+def _argument_per_message(reply: Reply, count: int) -> list[str | None]:
+    """The argument each posted message shows: one message per card (maybe after a lead), else the main one."""
+    per_card: list[str | None] = [c.argument_id or None for c in reply.cards]
+    primary = reply.argument_ids[0] if reply.argument_ids else None
+    if count == len(per_card) and count > 1:
+        return per_card
+    if count == len(per_card) + 1 and per_card:
+        return [primary, *per_card]
+    return [primary] * count

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from tqdm import tqdm
 
@@ -105,8 +105,10 @@ async def _sync_sources(session: AsyncSession, corpus: "Corpus", report: SyncRep
         row.url, row.speakers, row.reworded = source.url, list(source.speakers), source.reworded
         row.content_hash, row.updated_at = digest, now
         await session.flush()
-        session.add_all(Passage(source_id=sid, position=p.index, text=p.text, original_text=p.original_text,
-                                speaker=p.speaker, locator=p.locator, url=p.url, line=p.line) for p in passages)
+        if passages:
+            await session.execute(insert(Passage), [
+                {"source_id": sid, "position": p.index, "text": p.text, "original_text": p.original_text,
+                 "speaker": p.speaker, "locator": p.locator, "url": p.url, "line": p.line} for p in passages])
         report.passages_written += len(passages)
         bar.update(1)
     for row in existing.values():
@@ -147,10 +149,12 @@ async def _sync_links(session: AsyncSession, corpus: "Corpus", curated: set[str]
     wanted = {(a.id, c) for a in corpus.argmap if a.id in curated for c in a.counters}
     rows = (await session.scalars(select(CounterLink))).all()
     present = {(r.argument_id, r.counter_id): r for r in rows}
-    for pair in sorted(wanted - present.keys()):
-        session.add(CounterLink(argument_id=pair[0], counter_id=pair[1], origin="curated", workspace_id=None,
-                                created_by=None, created_at=now))
-        report.links_added += 1
+    missing = sorted(wanted - present.keys())
+    if missing:
+        await session.execute(insert(CounterLink), [
+            {"argument_id": a, "counter_id": c, "origin": "curated", "workspace_id": None, "created_by": None,
+             "created_at": now} for a, c in missing])
+        report.links_added += len(missing)
     for pair, row in present.items():
         if row.origin == "curated" and pair not in wanted:
             await session.delete(row)

@@ -37,10 +37,12 @@ async def latest_open_in_channel(session: AsyncSession, workspace_id: str, chann
 
 async def attach_thread(session: AsyncSession, *, workspace_id: str, channel_id: str, motion: str,
                         thread_id: str) -> Debate | None:
-    """Give the newest open debate with this motion and no thread yet its thread id."""
-    debate = await session.scalar(select(Debate).where(
-        Debate.workspace_id == workspace_id, Debate.channel_id == channel_id, Debate.motion == motion,
-        Debate.status == "open", Debate.thread_id.is_(None)).order_by(Debate.id.desc()).limit(1))
+    """Give the newest open debate with this motion and no thread yet its thread id (same channel first)."""
+    pending = select(Debate).where(Debate.workspace_id == workspace_id, Debate.motion == motion,
+                                   Debate.status == "open", Debate.thread_id.is_(None))
+    debate = await session.scalar(pending.where(Debate.channel_id == channel_id).order_by(Debate.id.desc()).limit(1))
+    if debate is None:  # an adapter that reports the thread itself as the channel
+        debate = await session.scalar(pending.order_by(Debate.id.desc()).limit(1))
     if debate is not None:
         debate.thread_id = thread_id
         await session.flush()
