@@ -106,7 +106,7 @@ async def test_message_in_an_existing_thread_is_answered_in_that_thread(standin,
     settings = standin_settings(standin, data_dir=tmp_path, auto_reply_default="on")
     service = await CounterpointService.start(settings, corpus=corpus)
     try:
-        async with running_bot(standin, settings, service) as (bot, events):
+        async with running_bot(settings, service) as (bot, events):
             message = await standin.user_message(w.alice, thread, ON_TOPIC)
             [reply] = await events.handled(message["id"])
             assert reply is not None and reply.thread_id == str(thread.id) and reply.channel_id == str(w.general.id)

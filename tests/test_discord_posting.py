@@ -59,7 +59,7 @@ def webhook(interaction: dict) -> str:
 async def test_a_huge_reply_is_split_into_a_response_and_follow_ups(standin, tmp_path, placement):
     service = ScriptedService(Reply(placement, title="Everything", body=LONG, cards=many_cards(25)))
     settings = standin_settings(standin, data_dir=tmp_path)
-    async with running_bot(standin, settings, service):
+    async with running_bot(settings, service):
         w = standin.world
         interaction = await standin.slash(w.alice, w.general, "argue", text="open is safer")
         [first] = await standin.wait_for("POST", callback(interaction))
@@ -89,7 +89,7 @@ async def test_a_reply_for_another_thread_lands_there_with_a_private_pointer(sta
     service = ScriptedService(Reply(Placement.THREAD, channel_id=str(w.general.id), thread_id=str(thread.id),
                                     title="Summary", body="So far: two points each.", cards=many_cards(2)))
     settings = standin_settings(standin, data_dir=tmp_path)
-    async with running_bot(standin, settings, service):
+    async with running_bot(settings, service):
         interaction = await standin.slash(w.moderator, w.general, "debate summary")
         [ack] = await standin.wait_for("POST", callback(interaction))
     [post] = standin.matching("POST", rf"^/channels/{thread.id}/messages$")

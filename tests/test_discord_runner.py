@@ -81,7 +81,7 @@ async def test_sharded_bot_connects_every_shard_and_answers(standin, tmp_path, c
     settings = standin_settings(standin, data_dir=tmp_path, discord_shard_count="auto", auto_reply_default="on")
     service = await CounterpointService.start(settings, corpus=corpus)
     try:
-        async with running_bot(standin, settings, service) as (bot, events):
+        async with running_bot(settings, service) as (bot, events):
             assert bot.shard_count == 2 and len(standin.sessions) == 2
             assert sorted(s.identify["shard"][0] for s in standin.sessions) == [0, 1]
             w = standin.world

@@ -105,10 +105,14 @@ class Matcher:
         self._map = ArgumentMap(dict(self._arguments))
         self._positions = {arg.id: pos for pos, arg in enumerate(self.index.arguments)}
         self._links = LinkTable(self.index.links, self.evidence.position, len(self.index.arguments))
-        # per argument: the passage each quote starts in (-1: none), and its uncurated linked passages
+        # per argument: the passage each quote starts in (-1: none), and the passages no argument quotes
+        # that are linked to it (neighbours, adopted) and may join its quotes when they fit a message
         self._quote_positions = [np.array([self.evidence.position.get(k, -1) if k else -1 for k in keys], dtype=np.int64)
                                  for keys in self.index.quote_passages]
-        self._extra_passages = [passages[weights < 1.0] for passages, weights in map(self._links.of, range(len(self.index.arguments)))]
+        quoted = np.zeros(len(self.passages), dtype=bool)
+        quoted[self._links.passage[self._links.weight >= 1.0]] = True
+        self._extra_passages = [passages[(weights < 1.0) & ~quoted[passages]]
+                                for passages, weights in map(self._links.of, range(len(self.index.arguments)))]
         self.countered_by = {arg.id: self._map.countered_by(arg.id) for arg in self.index.arguments}
         self._workspaces = np.array([a.workspace_id or "" for a in self.index.arguments], dtype=object)
         self._phrase_args: dict[tuple[str, ...], list[int]] = {}
@@ -209,11 +213,17 @@ class Matcher:
     # -- helpers for commands -----------------------------------------------------------------
     def counters_for(self, text: str, *, limit: int = 3, workspace_id: str | None = None) -> list[CounterMatch]:
         """Only the other side: the counters of the best matches, each argument once, best match first."""
+        matches = self.match(text, limit=limit, workspace_id=workspace_id).matches
+        # the best match says which side the message takes; lower matches from the other side are
+        # arguments it attacks, and their counters would agree with the message
+        side = next((m.argument.stance for m in matches if m.argument.stance != "mixed"), "mixed")
         seen: set[str] = set()
         out: list[CounterMatch] = []
-        for match in self.match(text, limit=limit, workspace_id=workspace_id).matches:
+        for match in matches:
+            if side != "mixed" and match.argument.stance not in (side, "mixed"):
+                continue
             for counter in match.counters:
-                if counter.argument.id not in seen and counter.argument.id != match.argument.id:
+                if counter.argument.id not in seen and counter.argument.stance != side:
                     seen.add(counter.argument.id)
                     out.append(counter)
         return out[:limit]

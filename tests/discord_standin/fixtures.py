@@ -34,7 +34,7 @@ async def env(standin: DiscordStandIn, tmp_path, corpus) -> AsyncIterator[tuple[
     settings = standin_settings(standin, data_dir=tmp_path, discord_guild_ids=str(standin.world.guild_id))
     service = await CounterpointService.start(settings, corpus=corpus)
     try:
-        async with running_bot(standin, settings, service) as (bot, events):
+        async with running_bot(settings, service) as (bot, events):
             yield standin, bot, events, service, settings
     finally:
         await service.close()

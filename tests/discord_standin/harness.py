@@ -67,9 +67,8 @@ def standin_settings(standin: DiscordStandIn, **values: Any) -> Settings:
 
 
 @contextlib.asynccontextmanager
-async def running_bot(standin: DiscordStandIn, settings: Settings,
-                      service: Any) -> AsyncIterator[tuple[Any, BotEvents]]:
-    """A started bot (ready: guild received) pointed at the stand-in; closed on exit."""
+async def running_bot(settings: Settings, service: Any) -> AsyncIterator[tuple[Any, BotEvents]]:
+    """A started bot (ready: guild received) pointed at the server in `settings`; closed on exit."""
     undo = point_at_server(settings)
     bot = build_bot(settings, service, guild_ready_timeout=0.05)
     events = BotEvents()
