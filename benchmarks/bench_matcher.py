@@ -68,11 +68,11 @@ def _run_scenario(name: str, args: argparse.Namespace, messages_path: Path) -> d
             "wall_s": wall}
 
 
-def _timed_process(cmd: list[str], stdin_path: Path) -> tuple[float, float, int, str, float]:
+def _timed_process(cmd: list[str], stdin_path: Path, env: dict[str, str]) -> tuple[float, float, int, str, float]:
     """(wall seconds, peak RSS MB, exit code, last stderr line, CPU seconds) of one run; rusage of that child alone."""
     with stdin_path.open("rb") as stdin, tempfile.TemporaryFile() as err:
         started = time.perf_counter()
-        proc = subprocess.Popen(cmd, stdin=stdin, stdout=subprocess.DEVNULL, stderr=err, cwd=REPO_ROOT)
+        proc = subprocess.Popen(cmd, stdin=stdin, stdout=subprocess.DEVNULL, stderr=err, cwd=REPO_ROOT, env=env)
         _, status, usage = os.wait4(proc.pid, 0)
         wall = time.perf_counter() - started
         proc.returncode = os.waitstatus_to_exitcode(status)
@@ -81,15 +81,21 @@ def _timed_process(cmd: list[str], stdin_path: Path) -> tuple[float, float, int,
     return wall, usage.ru_maxrss / 1024, proc.returncode, lines[-1] if lines else "", usage.ru_utime + usage.ru_stime
 
 
-def _whole_process(args: argparse.Namespace, stdin_path: Path, n_messages: int) -> list[dict[str, Any]]:
-    bindir = Path(sys.executable).parent
-    cmds = {"counterpoint": [str(bindir / "counterpoint"), "match", "--json"],
+def _whole_process(args: argparse.Namespace, stdin_path: Path, n_messages: int, workdir: Path) -> list[dict[str, Any]]:
+    """`counterpoint match --json` against a warm index cache and a cold one (an empty DATA_DIR of its own, so the
+    user's data/ is left alone), and the bm25s script; each `repeat` times in rotating order."""
+    counterpoint = [str(Path(sys.executable).parent / "counterpoint"), "match", "--json"]
+    cmds = {"counterpoint": counterpoint, "counterpoint-cold": counterpoint,
             "bm25s": [sys.executable, str(HERE / "bm25s_match.py")]}
+    warm_env = {**os.environ, "DATA_DIR": str(workdir / "data-warm")}
+    _timed_process(counterpoint, stdin_path, warm_env)  # untimed: fills the warm cache
     runs: dict[str, list[tuple[float, float, int, str, float]]] = {k: [] for k in cmds}
     for n in range(max(1, args.repeat)):
-        for engine in (list(cmds) if n % 2 == 0 else list(reversed(cmds))):  # alternate to even out drift
+        order = list(cmds)[n % len(cmds):] + list(cmds)[:n % len(cmds)]  # rotate to even out drift
+        for engine in order:
+            env = {**os.environ, "DATA_DIR": str(workdir / f"data-cold-{n}")} if engine.endswith("cold") else warm_env
             print(f"whole-process {engine} run {n + 1} ...", file=sys.stderr, flush=True)
-            runs[engine].append(_timed_process(cmds[engine], stdin_path))
+            runs[engine].append(_timed_process(cmds[engine], stdin_path, env))
     rows = []
     for engine, results in runs.items():
         row: dict[str, Any] = {"engine": engine, "command": " ".join(cmds[engine]), "messages": n_messages,
@@ -125,7 +131,7 @@ def main(argv: list[str] | None = None) -> int:
             row = _run_scenario(name, args, labelled)
             row["target"], row["ok"] = judge_scenario(row)
             scenarios.append(row)
-        whole = _whole_process(args, stdin, args.messages) if "whole" in wanted else []
+        whole = _whole_process(args, stdin, args.messages, Path(tmp)) if "whole" in wanted else []
     meta = {"seed": args.seed, "messages": args.messages, "synthetic_passages": args.synthetic,
             "message_mix": mix, "subsample": args.subsample, "repeat": args.repeat,
             "python": platform.python_version(), "platform": platform.platform(), "cpus": os.cpu_count(),
