@@ -7,8 +7,6 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sqlalchemy.exc import SQLAlchemyError
-
 from bot.errors import CorpusError
 from bot.settings import Settings, get_settings
 
@@ -48,6 +46,8 @@ def _fail(message: str) -> int:
 
 
 def _upgrade(args: argparse.Namespace) -> int:
+    from sqlalchemy.exc import SQLAlchemyError  # imported here: other commands start faster without it
+
     from bot.db.engine import safe_url
     from bot.db.migrate import upgrade_database
 

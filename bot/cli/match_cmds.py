@@ -9,6 +9,11 @@ import time
 from bot.errors import CorpusError
 from bot.settings import get_settings
 
+try:
+    import orjson
+except ImportError:  # optional speed-up
+    orjson = None  # type: ignore[assignment]
+
 
 def register(sub: argparse._SubParsersAction) -> None:
     match = sub.add_parser("match", help="match messages read from stdin (JSON lines) to arguments")
@@ -29,7 +34,8 @@ def _match(args: argparse.Namespace) -> int:
         print(f"corpus error: {exc}", file=sys.stderr)
         return 1
     print(f"index ready in {time.perf_counter() - started:.2f}s", file=sys.stderr)
-    out = sys.stdout
+    out = sys.stdout.buffer
+    limit = max(1, min(args.limit, 10))
     for n, line in enumerate(sys.stdin, 1):
         if not line.strip():
             continue
@@ -40,9 +46,18 @@ def _match(args: argparse.Namespace) -> int:
                 raise ValueError("expected an object with a string `text`")
         except (ValueError, KeyError) as exc:
             print(f"line {n}: {exc}", file=sys.stderr)
-            out.write(json.dumps({"text": None, "trigger": False, "matches": [], "error": str(exc)}) + "\n")
+            out.write(_encode({"text": None, "trigger": False, "matches": [], "error": str(exc)}))
             continue
-        result = matcher.match(text, limit=max(1, min(args.limit, 10)))
-        out.write(json.dumps(result.to_json(), ensure_ascii=False) + "\n")
+        out.write(_encode(matcher.match(text, limit=limit).to_json()))
     out.flush()
     return 0
+
+
+def _encode(obj: dict) -> bytes:
+    """One JSON line; orjson when installed (several times faster), ASCII escapes for odd strings."""
+    if orjson is not None:
+        try:
+            return orjson.dumps(obj) + b"\n"
+        except TypeError:  # e.g. a lone surrogate, which is not valid UTF-8
+            pass
+    return (json.dumps(obj) + "\n").encode("ascii")

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import math
-from collections import Counter
 from collections.abc import Mapping, Sequence
 
 import numpy as np
@@ -14,21 +13,32 @@ class BM25Index:
     def __init__(self, docs: Sequence[dict[str, float]], k1: float = 1.2, b: float = 0.75):
         self.n_docs = len(docs)
         self.k1 = k1
-        lengths = np.array([sum(d.values()) for d in docs], dtype=np.float32)
-        avg = float(lengths.mean()) if self.n_docs else 1.0
-        df: Counter[str] = Counter()
-        for d in docs:
-            df.update(d.keys())
-        self.idf = {t: math.log(1 + (self.n_docs - n + 0.5) / (n + 0.5)) for t, n in df.items()}
-        self.unknown_idf = math.log(1 + (self.n_docs + 0.5) / 0.5)
-        ids: dict[str, list[int]] = {}
-        weights: dict[str, list[float]] = {}
+        vocab: dict[str, int] = {}
+        term_ids: list[int] = []
+        doc_ids: list[int] = []
+        tfs: list[float] = []
         for doc_id, d in enumerate(docs):
-            norm = k1 * (1 - b + b * (lengths[doc_id] / avg if avg else 1.0))
             for term, tf in d.items():
-                ids.setdefault(term, []).append(doc_id)
-                weights.setdefault(term, []).append(self.idf[term] * tf * (k1 + 1) / (tf + norm))
-        self.postings = {t: (np.array(ids[t], dtype=np.int32), np.array(weights[t], dtype=np.float32)) for t in ids}
+                term_ids.append(vocab.setdefault(term, len(vocab)))
+                doc_ids.append(doc_id)
+                tfs.append(tf)
+        terms = np.array(term_ids, dtype=np.int64)
+        owners = np.array(doc_ids, dtype=np.int64)
+        tf = np.array(tfs, dtype=np.float64)
+        lengths = np.bincount(owners, weights=tf, minlength=self.n_docs)
+        avg = float(lengths.mean()) if self.n_docs else 1.0
+        df = np.bincount(terms, minlength=len(vocab))
+        idf = np.log(1 + (self.n_docs - df + 0.5) / (df + 0.5))
+        self.idf = dict(zip(vocab, idf.tolist()))
+        self.unknown_idf = math.log(1 + (self.n_docs + 0.5) / 0.5)
+        norm = k1 * (1 - b + b * (lengths[owners] / avg if avg else 1.0))
+        weight = (idf[terms] * tf * (k1 + 1) / (tf + norm)).astype(np.float32)
+        order = np.argsort(terms, kind="stable")  # group postings by term, documents in order
+        bounds = np.searchsorted(terms[order], np.arange(len(vocab) + 1))
+        sorted_docs = owners[order].astype(np.int32)
+        sorted_weight = weight[order]
+        self.postings = {t: (sorted_docs[bounds[i]:bounds[i + 1]], sorted_weight[bounds[i]:bounds[i + 1]])
+                         for t, i in vocab.items()}
 
     def ceiling(self, terms: Sequence[str]) -> float:
         """An upper bound of any document's score for these terms (every term at saturation)."""

@@ -64,8 +64,12 @@ class Matcher:
         self.norm = Normalizer(self.lexicon, settings.match_max_chars)
         self.english = EnglishFrequency.load()
         self.passages: list[Passage] = list(corpus.passages)
-        self._passage_words = [self.norm.words(p.text) for p in self.passages]
-        self._passage_terms = [self.norm.terms(w) for w in self._passage_words]
+        self._passage_vocab: set[str] = set()
+        self._passage_terms: list[list[str]] = []
+        for p in self.passages:
+            words = self.norm.words(p.text)
+            self._passage_vocab.update(words)
+            self._passage_terms.append(self.norm.terms(words))
         self.evidence = PassageEvidence(self.passages, self._passage_terms)
         self._arguments: dict[str, Argument] = dict(corpus.argmap.arguments)
         for arg in extra_arguments:
@@ -119,7 +123,7 @@ class Matcher:
         for pos, phrases in enumerate(self.index.phrases):
             for phrase in phrases:
                 self._phrase_args.setdefault(phrase, []).append(pos)
-        vocab = {w for words in self._passage_words for w in words}
+        vocab = set(self._passage_vocab)
         for arg in self._arguments.values():
             vocab.update(self.norm.words(" ".join((arg.claim, *arg.keywords))))
         vocab.update(w for key in self.lexicon.synonyms for w in key)
@@ -205,7 +209,9 @@ class Matcher:
         extra = self._extra_passages[pos]
         if len(extra) and floor > 0:
             values = alone[extra]
-            for i, value in zip(extra[values >= floor].tolist(), values[values >= floor].tolist()):
+            keep = np.flatnonzero(values >= floor)
+            keep = keep[np.argsort(-values[keep], kind="stable")[:MAX_QUOTES]]  # build few Quote objects
+            for i, value in zip(extra[keep].tolist(), values[keep].tolist()):
                 scored.append((value, -len(scored), self.corpus.quote_of_passage(self.passages[i])))
         scored.sort(key=lambda s: (-s[0], -s[1]))
         return [q for _, _, q in scored[:MAX_QUOTES]]
