@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import sys
 import time
@@ -34,6 +35,7 @@ def _match(args: argparse.Namespace) -> int:
         print(f"corpus error: {exc}", file=sys.stderr)
         return 1
     print(f"index ready in {time.perf_counter() - started:.2f}s", file=sys.stderr)
+    gc.freeze()  # the index lives as long as the process: keep it out of every garbage collection
     out = sys.stdout.buffer
     limit = max(1, min(args.limit, 10))
     for n, line in enumerate(sys.stdin, 1):

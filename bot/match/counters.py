@@ -36,6 +36,7 @@ def pick_counters(matcher: "Matcher", arg: Argument, shown: Quote | None, worksp
         candidates = sorted(candidates, key=order)
     out = []
     for counter in candidates[:MAX_COUNTERS]:
-        quotes = sorted(counter.quotes, key=lambda qt: 0 if _other_voice(qt, shown) else 1)
-        out.append(CounterMatch(argument=counter, quotes=tuple(quotes[:MAX_COUNTER_QUOTES])))
+        other = [qt for qt in counter.quotes if _other_voice(qt, shown)]
+        quotes = (other + [qt for qt in counter.quotes if qt not in other])[:MAX_COUNTER_QUOTES]
+        out.append(CounterMatch(argument=counter, quotes=tuple(quotes)))
     return out

@@ -119,6 +119,7 @@ class Matcher:
                                 for passages, weights in map(self._links.of, range(len(self.index.arguments)))]
         self.countered_by = {arg.id: self._map.countered_by(arg.id) for arg in self.index.arguments}
         self._workspaces = np.array([a.workspace_id or "" for a in self.index.arguments], dtype=object)
+        self._curated = self._workspaces == ""
         self._phrase_args: dict[tuple[str, ...], list[int]] = {}
         for pos, phrases in enumerate(self.index.phrases):
             for phrase in phrases:
@@ -189,6 +190,8 @@ class Matcher:
         return Scored(score=np.minimum(1.0, score), own=own)
 
     def _visible(self, workspace_id: str | None, topic: str | None, argument_ids: Collection[str] | None) -> np.ndarray:
+        if workspace_id is None and topic is None and argument_ids is None:
+            return self._curated
         visible = (self._workspaces == "") | (self._workspaces == (workspace_id or ""))
         if topic is not None or argument_ids is not None:
             keep = np.array([(topic is None or a.topic == topic) and (argument_ids is None or a.id in argument_ids)

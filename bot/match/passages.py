@@ -18,8 +18,16 @@ class PassageEvidence:
     def __init__(self, passages: list[Passage], terms: list[list[str]]):
         self.passages = passages
         self.index = BM25Index([_counts(t) for t in terms])
-        self.window_index = BM25Index([_counts(t) for t in _windows(passages, terms)])
         self.position = {(p.source_id, p.index): i for i, p in enumerate(passages)}
+        # which documents contain each term: passages are 0..n-1, their windows n..2n-1
+        n = len(passages)
+        holders: dict[str, list[int]] = {}
+        for i, window in enumerate(_windows(passages, terms)):
+            for term in set(terms[i]):
+                holders.setdefault(term, []).append(i)
+            for term in set(window):
+                holders.setdefault(term, []).append(n + i)
+        self._holders = {t: np.array(ids, dtype=np.int64) for t, ids in holders.items()}
 
     def idf_of(self, term: str) -> float:
         return self.index.idf_of(term)
@@ -29,10 +37,16 @@ class PassageEvidence:
         if mass <= 0 or not self.passages:
             zeros = np.zeros(len(self.passages))
             return zeros, zeros
-        _, present = self.index.score_and_presence(weights)
-        alone = present / mass
-        _, wpresent = self.window_index.score_and_presence(weights)
-        return alone, np.maximum(alone, WINDOW_DISCOUNT * wpresent / mass)
+        n = len(self.passages)
+        parts = [(self._holders[t], w) for t, w in weights.items() if t in self._holders]
+        if not parts:
+            zeros = np.zeros(n)
+            return zeros, zeros
+        ids = np.concatenate([h for h, _ in parts])
+        present = np.bincount(ids, weights=np.repeat([w for _, w in parts], [len(h) for h, _ in parts]),
+                              minlength=2 * n) / mass
+        alone = present[:n]
+        return alone, np.maximum(alone, WINDOW_DISCOUNT * present[n:])
 
     def best(self, weights: Mapping[str, float], mass: float, k: int) -> list[tuple[int, float]]:
         """The k passages that explain the message best (BM25 breaks coverage ties)."""
