@@ -5,6 +5,8 @@ import re
 
 from discord.utils import escape_markdown
 
+from bot.textcut import cut_at_word
+
 CONTENT_MAX = 2000
 TITLE_MAX = 256
 DESCRIPTION_MAX = 4096
@@ -17,27 +19,19 @@ EMBEDS_PER_MESSAGE = 10
 THREAD_NAME_MAX = 100
 URL_MAX = 2048
 
-ELLIPSIS = "…"
 CODE_SPAN = re.compile(r"``[^`]+``|`[^`\n]+`")
 
 
 def cut(text: str, limit: int) -> str:
     """`text` if it fits in `limit` characters, else cut at a word boundary and ended with "…"."""
-    if len(text) <= limit:
-        return text
-    if limit <= len(ELLIPSIS):
-        return ELLIPSIS[:limit]
-    head = text[: limit - len(ELLIPSIS)]
-    # Prefer the last whitespace, unless that would throw away most of the room.
-    space = max(head.rfind(" "), head.rfind("\n"))
-    if space >= len(head) // 2:
-        head = head[:space]
+    return cut_at_word(text, limit, tidy=_tidy)
+
+
+def _tidy(head: str) -> str:
     head = head.rstrip()
     # A trailing lone backslash would escape the ellipsis (and leaves a dangling markdown escape).
     trailing = len(head) - len(head.rstrip("\\"))
-    if trailing % 2:
-        head = head[:-1]
-    return head + ELLIPSIS
+    return head[:-1] if trailing % 2 else head
 
 
 def escape(text: str) -> str:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 
-ELLIPSIS = "…"
+from bot.textcut import cut_at_word
 _ENTITY_TAIL = re.compile(r"&[a-z]{0,3}$")
 
 
@@ -22,17 +22,7 @@ def cut(text: str, limit: int) -> str:
 
     Safe on escaped text: an `&amp;`-style entity is never split.
     """
-    if len(text) <= limit:
-        return text
-    if limit <= len(ELLIPSIS):
-        return ELLIPSIS[:limit]
-    head = text[: limit - len(ELLIPSIS)]
-    space = max(head.rfind(" "), head.rfind("\n"))
-    if space >= len(head) // 2:
-        head = head[:space]
-    else:
-        head = _ENTITY_TAIL.sub("", head)
-    return head.rstrip() + ELLIPSIS
+    return cut_at_word(text, limit, tidy=lambda head: _ENTITY_TAIL.sub("", head).rstrip())
 
 
 def quote_block(text: str) -> str:

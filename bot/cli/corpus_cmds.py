@@ -5,8 +5,9 @@ import argparse
 import json
 import sys
 from collections import Counter
+from pathlib import Path
 
-from bot.corpus import check_corpus, load_corpus
+from bot.corpus import Corpus, check_corpus, load_corpus
 from bot.errors import CorpusError
 from bot.settings import get_settings
 
@@ -22,14 +23,20 @@ def register(sub: argparse._SubParsersAction) -> None:
     topics.set_defaults(handler=_topics)
 
 
-def _corpus(args: argparse.Namespace) -> int:
-    settings = get_settings()
-    if args.action == "check":
-        return _check(settings.corpus_dir)
+def _load() -> Corpus | None:
+    """The corpus from the settings' folder, or None after printing why it cannot be loaded."""
     try:
-        corpus = load_corpus(settings.corpus_dir)
+        return load_corpus(get_settings().corpus_dir)
     except CorpusError as exc:
         print(f"corpus error: {exc}", file=sys.stderr)
+        return None
+
+
+def _corpus(args: argparse.Namespace) -> int:
+    if args.action == "check":
+        return _check(get_settings().corpus_dir)
+    corpus = _load()
+    if corpus is None:
         return 1
     if not args.json:
         print(f"{len(corpus.sources)} sources, {len(corpus.passages)} passages, {len(corpus.argmap)} arguments; "
@@ -45,7 +52,7 @@ def _corpus(args: argparse.Namespace) -> int:
     return 0
 
 
-def _check(corpus_dir) -> int:
+def _check(corpus_dir: Path) -> int:
     try:
         corpus, errors = check_corpus(corpus_dir)
     except CorpusError as exc:
@@ -64,10 +71,8 @@ def _check(corpus_dir) -> int:
 
 
 def _sources(args: argparse.Namespace) -> int:
-    try:
-        corpus = load_corpus(get_settings().corpus_dir)
-    except CorpusError as exc:
-        print(f"corpus error: {exc}", file=sys.stderr)
+    corpus = _load()
+    if corpus is None:
         return 1
     for s in corpus.sources.values():
         speakers = ", ".join(s.speakers) or "unnamed"
@@ -78,10 +83,8 @@ def _sources(args: argparse.Namespace) -> int:
 
 
 def _topics(args: argparse.Namespace) -> int:
-    try:
-        corpus = load_corpus(get_settings().corpus_dir)
-    except CorpusError as exc:
-        print(f"corpus error: {exc}", file=sys.stderr)
+    corpus = _load()
+    if corpus is None:
         return 1
     by_topic: dict[str, Counter] = {}
     for a in corpus.argmap:

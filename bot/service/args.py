@@ -6,6 +6,8 @@ import shlex
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 
+from bot import textcut
+
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _SMART_QUOTES = str.maketrans({"\u201c": '"', "\u201d": '"', "\u201e": '"', "\u00ab": '"', "\u00bb": '"'})
 _KEY_VALUE = re.compile(r"^([A-Za-z_][A-Za-z0-9_-]*)=(.*)$", re.S)
@@ -26,14 +28,8 @@ def clip(text: str | None, limit: int) -> str:
 
 
 def cut_at_word(text: str, limit: int = 100) -> str:
-    """`text` shortened at a word boundary to at most `limit` characters (with an ellipsis if cut)."""
-    text = " ".join(text.split())
-    if len(text) <= limit:
-        return text
-    head = text[:limit - 1]
-    if " " in head:
-        head = head.rsplit(" ", 1)[0]
-    return head.rstrip(" ,;:.-") + "…"
+    """`text` on one line, shortened at a word boundary to at most `limit` characters (ellipsis if cut)."""
+    return textcut.cut_at_word(" ".join(text.split()), limit, tidy=lambda head: head.rstrip(" ,;:.-"))
 
 
 @dataclass(slots=True)
