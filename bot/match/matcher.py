@@ -30,6 +30,7 @@ FULL_EVIDENCE_MASS = 6.0  # matched IDF mass (about two distinctive words) neede
 CURATED_QUOTE_BONUS = 0.15
 EXTRA_QUOTE_MIN = 0.8  # an uncurated passage joins a match's quotes only if nearly the best passage
 PHRASE_MAX_WORDS = 4
+MIN_MATCH_SCORE = 0.15  # below this nothing fits: better no match than a random one
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,7 +155,7 @@ class Matcher:
         scored = self._score(q, window, boosts)
         visible = self._visible(workspace_id, topic, argument_ids)
         ranked = [int(p) for p in np.argsort(-np.where(visible, scored.score, -1.0), kind="stable")[:limit]
-                  if visible[p] and scored.score[p] > 0]
+                  if visible[p] and scored.score[p] >= MIN_MATCH_SCORE]
         matches = []
         floor = EXTRA_QUOTE_MIN * float(alone.max())
         for pos in ranked:
