@@ -36,7 +36,8 @@ def pick_counters(matcher: "Matcher", arg: Argument, shown: Quote | None, worksp
         candidates = sorted(candidates, key=order)
     out = []
     for counter in candidates[:MAX_COUNTERS]:
-        other = [qt for qt in counter.quotes if _other_voice(qt, shown)]
-        quotes = (other + [qt for qt in counter.quotes if qt not in other])[:MAX_COUNTER_QUOTES]
+        voices = [_other_voice(qt, shown) for qt in counter.quotes]
+        quotes = ([qt for qt, other in zip(counter.quotes, voices) if other]
+                  + [qt for qt, other in zip(counter.quotes, voices) if not other])[:MAX_COUNTER_QUOTES]
         out.append(CounterMatch(argument=counter, quotes=tuple(quotes)))
     return out

@@ -20,6 +20,7 @@ class EnglishFrequency:
 
     def __init__(self, counts: dict[str, int]):
         self._counts = counts
+        self._specificity: dict[str, float] = {}
 
     @classmethod
     def load(cls) -> "EnglishFrequency":
@@ -37,9 +38,12 @@ class EnglishFrequency:
 
     def specificity(self, word: str) -> float:
         """1.0 for words rare in everyday English (domain words), down to MIN_SPECIFICITY for common ones."""
+        cached = self._specificity.get(word)
+        if cached is not None:
+            return cached
         count = self._counts.get(word, 0)
-        if count <= 0:
-            return 1.0
-        level = math.log10(count)
-        share = (COMMON_LOG - level) / (COMMON_LOG - RARE_LOG)
-        return max(MIN_SPECIFICITY, min(1.0, share))
+        share = (COMMON_LOG - math.log10(count)) / (COMMON_LOG - RARE_LOG) if count > 0 else 1.0
+        value = max(MIN_SPECIFICITY, min(1.0, share))
+        if count > 0:  # bounded by the word list: unknown words are not cached
+            self._specificity[word] = value
+        return value

@@ -29,7 +29,6 @@ PHRASE_BONUS, PHRASE_BONUS_MAX = 0.1, 0.2  # per multi-word keyword said verbati
 FULL_EVIDENCE_MASS = 6.0  # matched IDF mass (about two distinctive words) needed for full confidence
 CURATED_QUOTE_BONUS = 0.15
 EXTRA_QUOTE_MIN = 0.8  # an uncurated passage joins a match's quotes only if nearly the best passage
-PHRASE_MAX_WORDS = 4
 MIN_MATCH_SCORE = 0.15  # below this nothing fits: better no match than a random one
 
 
@@ -122,9 +121,11 @@ class Matcher:
         self._workspaces = np.array([a.workspace_id or "" for a in self.index.arguments], dtype=object)
         self._curated = self._workspaces == ""
         self._phrase_args: dict[tuple[str, ...], list[int]] = {}
+        self._phrase_lengths: dict[str, set[int]] = {}
         for pos, phrases in enumerate(self.index.phrases):
             for phrase in phrases:
                 self._phrase_args.setdefault(phrase, []).append(pos)
+                self._phrase_lengths.setdefault(phrase[0], set()).add(len(phrase))
         vocab = set(self._passage_vocab)
         for arg in self._arguments.values():
             vocab.update(self.norm.words(" ".join((arg.claim, *arg.keywords))))
@@ -176,8 +177,8 @@ class Matcher:
         rank = bm25 / ceiling if ceiling > 0 else np.zeros_like(bm25)
         evidence = self._links.evidence(window)
         phrases = np.zeros(len(self.index.arguments))
-        for gram in _ngrams(q.words, PHRASE_MAX_WORDS):
-            for pos in self._phrase_args.get(gram, ()):
+        for gram in self._keyword_phrases_in(q.words):
+            for pos in self._phrase_args[gram]:
                 phrases[pos] = min(PHRASE_BONUS_MAX, phrases[pos] + PHRASE_BONUS)
         raw = OWN_WEIGHT * own + EVIDENCE_WEIGHT * evidence + RANK_WEIGHT * rank + phrases
         # thin evidence (one everyday word explaining a one-word message) is not confidence
@@ -199,6 +200,16 @@ class Matcher:
                              for a in self.index.arguments], dtype=bool)
             visible &= keep
         return visible
+
+    def _keyword_phrases_in(self, words: tuple[str, ...]) -> set[tuple[str, ...]]:
+        """The multi-word keywords said in the message."""
+        found = set()
+        for i, word in enumerate(words):
+            for size in self._phrase_lengths.get(word, ()):
+                gram = words[i:i + size]
+                if gram in self._phrase_args:
+                    found.add(gram)
+        return found
 
     def _matched_terms(self, q: Query, pos: int) -> int:
         return sum(1 for t in q.weights if t in self.index.term_sets[pos])
@@ -257,5 +268,3 @@ class Matcher:
         return needle in hay.split() or fuzz.partial_ratio(needle, hay) >= threshold
 
 
-def _ngrams(words: tuple[str, ...], n_max: int) -> set[tuple[str, ...]]:
-    return {tuple(words[i:i + n]) for n in range(2, n_max + 1) for i in range(len(words) - n + 1)}

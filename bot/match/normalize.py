@@ -29,33 +29,23 @@ thing things stuff lot lots way ways get gets got getting make makes made making
 think thinks thought know knows knew go goes going went one ones even still always never maybe perhaps
 """.split())
 
-_URL = re.compile(r"<?(?:https?://|www\.)\S+>?", re.I)
-_MENTION = re.compile(r"<[@#!][^>\s]*>|@(?:everyone|here)\b|<:\w+:\d+>|<a:\w+:\d+>", re.I)
-_SHORTCODE = re.compile(r":[a-z0-9_+\-]{2,30}:")
-_MARKDOWN = re.compile(r"[*_~`>|#\\]+")
-_CONTRACTIONS = [
-    (re.compile(r"\bwon't\b"), "will not"), (re.compile(r"\bcan't\b"), "can not"),
-    (re.compile(r"n't\b"), " not"), (re.compile(r"'re\b"), " are"), (re.compile(r"'ve\b"), " have"),
-    (re.compile(r"'ll\b"), " will"), (re.compile(r"'m\b"), " am"), (re.compile(r"'d\b"), " would"),
-    (re.compile(r"'s\b"), ""),
-]
+_LINKS_AND_MENTIONS = re.compile(r"<?(?:https?://|www\.)\S+>?|<[@#!][^>\s]*>|@(?:everyone|here)\b|<a?:\w+:\d+>", re.I)
+_SHORTCODES_AND_MARKDOWN = re.compile(r":[a-z0-9_+\-]{2,30}:|[*_~`>|#\\]+")
+_CONTRACTION = re.compile(r"\b(?:won't|can't)\b|n't\b|'(?:re|ve|ll|m|d|s)\b")
+_EXPANSIONS = {"won't": "will not", "can't": "can not", "n't": " not", "'re": " are", "'ve": " have",
+               "'ll": " will", "'m": " am", "'d": " would", "'s": ""}
 _WORD = re.compile(r"[a-z0-9]+")
 
 
 def clean(text: str, max_chars: int) -> str:
     """Plain lowercase words: no URLs, mentions, emoji, markdown, accents or zalgo marks."""
-    text = text[:max_chars]
-    text = _URL.sub(" ", text)
-    text = _MENTION.sub(" ", text)
+    text = _LINKS_AND_MENTIONS.sub(" ", text[:max_chars])
     if not text.isascii():
         text = unicodedata.normalize("NFKD", text)
         text = "".join(ch for ch in text if not unicodedata.combining(ch))
-    text = text.lower().replace("\u2019", "'").replace("\u2018", "'").replace("`", "'")
-    text = _SHORTCODE.sub(" ", text)
-    text = _MARKDOWN.sub(" ", text)
-    for pattern, repl in _CONTRACTIONS:
-        text = pattern.sub(repl, text)
-    return text.replace("'", "")
+        text = text.replace("\u2019", "'").replace("\u2018", "'")
+    text = _SHORTCODES_AND_MARKDOWN.sub(" ", text.lower())
+    return _CONTRACTION.sub(lambda m: _EXPANSIONS[m.group(0)], text).replace("'", "")
 
 
 class Speller:
