@@ -31,6 +31,11 @@ class QuoteCard:
     def restored(self) -> bool:
         return self.quote.restored
 
+    @property
+    def is_passage(self) -> bool:
+        """A passage found by `quote`, not an argument: `claim` holds the source title, no stance applies."""
+        return not self.argument_id
+
 
 @dataclass(frozen=True, slots=True)
 class Reply:

@@ -65,7 +65,7 @@ def card_embed(card: QuoteCard) -> discord.Embed:
         colour=STANCE_COLOURS.get(card.stance, discord.Colour.light_grey()),
     )
     label = STANCE_LABELS.get(card.stance, card.stance)
-    embed.set_author(name=cut(f"{label} · {card.argument_id}", AUTHOR_MAX))
+    embed.set_author(name="Passage" if card.is_passage else cut(f"{label} · {card.argument_id}", AUTHOR_MAX))
     footer = _footer(card)
     if footer:
         embed.set_footer(text=cut(footer, FOOTER_MAX))

@@ -84,7 +84,7 @@ def _attribution(card: QuoteCard) -> str:
 
 
 def _card_group(card: QuoteCard) -> _Group:
-    stance = STANCE_LABELS.get(card.stance, escape(card.stance))
+    stance = "Passage" if card.is_passage else STANCE_LABELS.get(card.stance, escape(card.stance))
     claim = escape(card.claim)
     heading = f"*Counterpoint* · {stance}\n*{claim}*" if card.is_counter else f"*{claim}*\n{stance}"
     blocks = [section(heading), section(quote_block(card.quote.text)), context(_attribution(card))]

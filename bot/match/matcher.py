@@ -29,6 +29,7 @@ PHRASE_BONUS, PHRASE_BONUS_MAX = 0.1, 0.2  # per multi-word keyword said verbati
 FULL_EVIDENCE_MASS = 6.0  # matched IDF mass (about two distinctive words) needed for full confidence
 CURATED_QUOTE_BONUS = 0.15
 EXTRA_QUOTE_MIN = 0.8  # an uncurated passage joins a match's quotes only if nearly the best passage
+WORD_CACHE_SIZE = 200_000
 MIN_MATCH_SCORE = 0.15  # below this nothing fits: better no match than a random one
 
 
@@ -63,6 +64,7 @@ class Matcher:
         self.lexicon = Lexicon.load(corpus.corpus_dir)
         self.norm = Normalizer(self.lexicon, settings.match_max_chars)
         self.english = EnglishFrequency.load()
+        self._word_weights: dict[str, tuple[str | None, float]] = {}
         self.passages: list[Passage] = list(corpus.passages)
         self._passage_vocab: set[str] = set()
         self._passage_terms: list[list[str]] = []
@@ -140,12 +142,26 @@ class Matcher:
         words = self.norm.words(text, spell=True)
         weights: dict[str, float] = {}
         for word in words:
-            for term in self.norm.terms([word]):
-                # words the lexicon lists as weak or medium topic words are ambiguous ("meta", "torrent")
-                specificity = min(self.english.specificity(word), self.lexicon.ambiguity_cap(word))
-                weight = self.evidence.idf_of(term) * specificity
-                weights[term] = max(weights.get(term, 0.0), weight)
+            found = self._word_weights.get(word)
+            if found is None:
+                found = self._word_weight(word)
+            term, weight = found
+            if term is not None and weight > weights.get(term, 0.0):
+                weights[term] = weight
         return Query(tuple(words), weights, sum(weights.values()), self.lexicon.topic_score(words))
+
+    def _word_weight(self, word: str) -> tuple[str | None, float]:
+        """(term, weight) of one word, remembered for the process's vocabulary."""
+        terms = self.norm.terms([word])
+        if not terms:
+            found: tuple[str | None, float] = (None, 0.0)
+        else:
+            # words the lexicon lists as weak or medium topic words are ambiguous ("meta", "torrent")
+            specificity = min(self.english.specificity(word), self.lexicon.ambiguity_cap(word))
+            found = (terms[0], self.evidence.idf_of(terms[0]) * specificity)
+        if len(self._word_weights) < WORD_CACHE_SIZE:
+            self._word_weights[word] = found
+        return found
 
     def match(self, text: str, *, limit: int = 3, workspace_id: str | None = None, topic: str | None = None,
               argument_ids: Collection[str] | None = None, boosts: Mapping[str, float] | None = None) -> MatchResult:

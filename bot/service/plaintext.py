@@ -17,7 +17,9 @@ def card_text(card: QuoteCard, *, indent: str = "") -> str:
     """One quote card as lines of text."""
     q = card.quote
     lines = []
-    if card.claim:
+    if card.is_passage:
+        lines.append(f"▶ From {card.claim}")
+    elif card.claim:
         label = STANCE_LABEL.get(card.stance, card.stance.upper())
         head = "↳ Counterpoint" if card.is_counter else "▶"
         ident = f"  [{card.argument_id}]" if card.argument_id else ""
