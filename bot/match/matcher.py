@@ -248,9 +248,10 @@ class Matcher:
         return [q for _, _, q in scored[:MAX_QUOTES]]
 
     # -- helpers for commands -----------------------------------------------------------------
-    def counters_for(self, text: str, *, limit: int = 3, workspace_id: str | None = None) -> list[CounterMatch]:
+    def counters_for(self, text: str, *, limit: int = 3, workspace_id: str | None = None,
+                     boosts: Mapping[str, float] | None = None) -> list[CounterMatch]:
         """Only the other side: the counters of the best matches, each argument once, best match first."""
-        matches = self.match(text, limit=limit, workspace_id=workspace_id).matches
+        matches = self.match(text, limit=limit, workspace_id=workspace_id, boosts=boosts).matches
         # the best match says which side the message takes; lower matches from the other side are
         # arguments it attacks, and their counters would agree with the message
         side = next((m.argument.stance for m in matches if m.argument.stance != "mixed"), "mixed")

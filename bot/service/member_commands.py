@@ -56,7 +56,8 @@ async def counter(core: ServiceCore, cmd: Command) -> Reply:
         return error(ctx, "Type the claim you want the other side of after `counter`, e.g. `counter closed "
                           "models are safer`.")
     ws = ctx.workspace_id if ctx else None
-    counters = core.matcher.counters_for(text, limit=MAX_PAIRS, workspace_id=ws)
+    boosts = await core.boosts(ws) if ws else None
+    counters = core.matcher.counters_for(text, limit=MAX_PAIRS, workspace_id=ws, boosts=boosts)
     used: set[str] = set()
     cards: list[QuoteCard] = []
     for found in counters:
