@@ -27,7 +27,7 @@ class Settings(BaseSettings):
     match_max_chars: int = Field(2000, description="Only this many leading characters of a message are matched")
     trigger_min_confidence: float = Field(0.55, description="Match score + topic weight x topic score needed to auto reply")
     trigger_topic_weight: float = Field(0.25, description="How much on-topic words add to a match's confidence")
-    trigger_min_topic: float = Field(0.3, description="Lowest on-topic score (lexicon weights) that may auto reply")
+    trigger_min_topic: float = Field(0.5, description="Lowest on-topic score (lexicon weights) that may auto reply")
 
     # Auto replies
     auto_reply_default: Literal["on", "off"] = "off"
