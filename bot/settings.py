@@ -21,7 +21,7 @@ class Settings(BaseSettings):
     corpus_dir: Path = Field(REPO_ROOT / "corpus", description="Folder holding sources.yaml and arguments.yaml")
     data_dir: Path = Field(REPO_ROOT / "data", description="Where the default SQLite file lives")
     database_url: str | None = Field(None, description="SQLAlchemy async URL; default sqlite+aiosqlite in data_dir")
-    log_level: str = "INFO"
+    log_level: str = Field("WARNING", description="Log level on stderr: DEBUG, INFO, WARNING, ERROR")
 
     # Matcher and gate
     match_max_chars: int = Field(2000, description="Only this many leading characters of a message are matched")

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from types import ModuleType
 
 from bot.cli import corpus_cmds, db_cmds, match_cmds
+from bot.settings import get_settings
 
 DESCRIPTION = "Counterpoint: answer claims about open vs closed AI with verbatim, sourced quotes."
 
@@ -25,7 +26,8 @@ def build_parser(extra: Sequence[ModuleType] = ()) -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None, extra: Sequence[ModuleType] = ()) -> int:
     parser = build_parser(extra)
     args = parser.parse_args(argv)
-    logging.basicConfig(stream=sys.stderr, level=logging.DEBUG if args.verbose else logging.WARNING,
+    level = "DEBUG" if args.verbose else get_settings().log_level.upper()
+    logging.basicConfig(stream=sys.stderr, level=getattr(logging, level, logging.WARNING),
                         format="%(levelname)s %(name)s: %(message)s")
     handler = getattr(args, "handler", None)
     if handler is None:
