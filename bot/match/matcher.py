@@ -11,7 +11,7 @@ from bot.argmap.types import Argument, ArgumentMap, Quote
 from bot.corpus import Corpus
 from bot.ingest.types import Passage
 from bot.match.argindex import ArgumentIndex
-from bot.match.counters import pick_counters
+from bot.match.counters import counter_order, pick_counters
 from bot.match.english import EnglishFrequency
 from bot.match.gate import should_trigger
 from bot.match.lexicon import Lexicon
@@ -119,7 +119,8 @@ class Matcher:
         quoted[self._links.passage[self._links.weight >= 1.0]] = True
         self._extra_passages = [passages[(weights < 1.0) & ~quoted[passages]]
                                 for passages, weights in map(self._links.of, range(len(self.index.arguments)))]
-        self.countered_by = {arg.id: self._map.countered_by(arg.id) for arg in self.index.arguments}
+        self.counter_order = {arg.id: counter_order(arg, self._map.countered_by(arg.id))
+                              for arg in self.index.arguments}
         self._workspaces = np.array([a.workspace_id or "" for a in self.index.arguments], dtype=object)
         self._curated = self._workspaces == ""
         self._phrase_args: dict[tuple[str, ...], list[int]] = {}
