@@ -100,9 +100,17 @@ class Matcher:
         self._rebuild()
 
     def link(self, argument_id: str, counter_id: str) -> None:
-        arg = self._arguments[argument_id]
-        if counter_id not in arg.counters:
-            self._arguments[argument_id] = replace(arg, counters=(*arg.counters, counter_id))
+        self.link_many([(argument_id, counter_id)])
+
+    def link_many(self, pairs: Iterable[tuple[str, str]]) -> None:
+        """Add counter links (B counters A); unknown ids are skipped; the index is rebuilt once."""
+        changed = False
+        for argument_id, counter_id in pairs:
+            arg = self._arguments.get(argument_id)
+            if arg is not None and counter_id in self._arguments and counter_id not in arg.counters:
+                self._arguments[argument_id] = replace(arg, counters=(*arg.counters, counter_id))
+                changed = True
+        if changed:
             self._rebuild()
 
     def _rebuild(self) -> None:

@@ -67,10 +67,7 @@ class CounterpointService:
                 links = await moderator_links(session)
             extra = [a for a in extra if a.id not in corpus.argmap.arguments]
             matcher = await asyncio.to_thread(Matcher, corpus, settings, extra)
-            known = matcher.argmap.arguments
-            for argument_id, counter_id in links:
-                if argument_id in known and counter_id in known:
-                    matcher.link(argument_id, counter_id)
+            matcher.link_many(links)
         except BaseException:
             await db.dispose()
             raise
