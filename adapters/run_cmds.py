@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
 import sys
 
 from bot.errors import CounterpointError
@@ -35,12 +34,16 @@ def _run(args: argparse.Namespace) -> int:
 
 
 def _console() -> int:
+    import asyncio  # here, not at the top: `match --json` starts faster without it
+
     from adapters.console.app import run_console
 
     return asyncio.run(run_console(get_settings()))
 
 
 def _ask(args: argparse.Namespace) -> int:
+    import asyncio
+
     return asyncio.run(_answer(" ".join(args.message)))
 
 

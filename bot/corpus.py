@@ -6,14 +6,16 @@ import logging
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bot.argmap.load import ArgumentSpec, load_argument_specs
+from typing import TYPE_CHECKING
+
 from bot.argmap.types import Argument, ArgumentMap, Quote
 from bot.errors import CorpusError, QuoteNotInSource
-from bot.ingest.parse import parse_source
 from bot.ingest.restore import Restorer
-from bot.ingest.sources import load_sources
 from bot.ingest.types import Passage, Source
 from bot.textnorm import find_run, locate_quote, strip_markup, tokens
+
+if TYPE_CHECKING:
+    from bot.argmap.load import ArgumentSpec
 
 log = logging.getLogger(__name__)
 ARGUMENTS_FILE = "arguments.yaml"
@@ -136,6 +138,10 @@ def build_argmap(specs: list[ArgumentSpec], corpus: Corpus, label: str) -> tuple
 
 def load_sources_only(corpus_dir: Path) -> Corpus:
     """Sources and passages with an empty argument map."""
+    # parsers are imported here, not at the top: a process that starts from the index cache never parses
+    from bot.ingest.parse import parse_source
+    from bot.ingest.sources import load_sources
+
     corpus_dir = corpus_dir.resolve()
     root = corpus_dir.parent
     restorer = Restorer.from_file(corpus_dir / RESTORATION_FILE)
@@ -153,6 +159,8 @@ def load_sources_only(corpus_dir: Path) -> Corpus:
 
 def check_corpus(corpus_dir: Path) -> tuple[Corpus, list[CorpusError]]:
     """Load everything and collect every problem instead of stopping at the first."""
+    from bot.argmap.load import load_argument_specs
+
     corpus = load_sources_only(corpus_dir)
     label = str(Path(corpus.corpus_dir.name) / ARGUMENTS_FILE)
     specs = load_argument_specs(corpus.corpus_dir / ARGUMENTS_FILE, label)

@@ -32,10 +32,14 @@ def compose(text: str, label: str, first_line: int = 1) -> tuple[Any, yaml.Node 
     """(python data, root node) of a YAML document; syntax errors raise CorpusError with the line.
 
     `first_line` is the file line the text starts on (for YAML embedded in a larger file)."""
-    loader = yaml.SafeLoader(text)
+    fast = getattr(yaml, "CSafeLoader", None)
+    if fast is not None:
+        try:
+            return _compose(fast, text)
+        except yaml.YAMLError:
+            pass  # LibYAML places some errors a line late: the pure-Python parser names the line
     try:
-        node = loader.get_single_node()
-        data = loader.construct_document(node) if node is not None else None
+        return _compose(yaml.SafeLoader, text)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + first_line if mark is not None else None
@@ -43,9 +47,15 @@ def compose(text: str, label: str, first_line: int = 1) -> tuple[Any, yaml.Node 
         raise CorpusError(label, f"YAML error: {problem}", line) from exc
     except yaml.YAMLError as exc:
         raise CorpusError(label, f"YAML error: {exc}") from exc
+
+
+def _compose(loader_class: type, text: str) -> tuple[Any, yaml.Node | None]:
+    loader = loader_class(text)
+    try:
+        node = loader.get_single_node()
+        return (loader.construct_document(node) if node is not None else None), node
     finally:
         loader.dispose()
-    return data, node
 
 
 def line_of(node: yaml.Node | None, first_line: int = 1) -> int | None:

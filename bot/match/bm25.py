@@ -34,11 +34,25 @@ class BM25Index:
         norm = k1 * (1 - b + b * (lengths[owners] / avg if avg else 1.0))
         weight = (idf[terms] * tf * (k1 + 1) / (tf + norm)).astype(np.float32)
         order = np.argsort(terms, kind="stable")  # group postings by term, documents in order
-        bounds = np.searchsorted(terms[order], np.arange(len(vocab) + 1))
-        sorted_docs = owners[order].astype(np.int32)
-        sorted_weight = weight[order]
-        self.postings = {t: (sorted_docs[bounds[i]:bounds[i + 1]], sorted_weight[bounds[i]:bounds[i + 1]])
-                         for t, i in vocab.items()}
+        self._terms = list(vocab)
+        self._bounds = np.searchsorted(terms[order], np.arange(len(vocab) + 1))
+        self._docs = owners[order].astype(np.int32)
+        self._weights = weight[order]
+        self._index_postings()
+
+    def _index_postings(self) -> None:
+        """term -> (documents, weights): views into the flat arrays, which are all that is pickled
+        (thousands of small arrays take far longer to unpickle than two big ones)."""
+        b = self._bounds.tolist()
+        self.postings = {t: (self._docs[b[i]:b[i + 1]], self._weights[b[i]:b[i + 1]])
+                         for i, t in enumerate(self._terms)}
+
+    def __getstate__(self) -> dict:
+        return {k: v for k, v in vars(self).items() if k != "postings"}
+
+    def __setstate__(self, state: dict) -> None:
+        vars(self).update(state)
+        self._index_postings()
 
     def ceiling(self, terms: Sequence[str]) -> float:
         """An upper bound of any document's score for these terms (every term at saturation)."""
@@ -62,15 +76,31 @@ class BM25Index:
 
     def score_and_presence(self, weights: Mapping[str, float]) -> tuple[np.ndarray, np.ndarray]:
         """(BM25 score, sum of the given term weights present) of every document, in one pass."""
-        parts = [(self.postings[t], w) for t, w in weights.items() if t in self.postings]
-        if not parts or not self.n_docs:
-            zeros = np.zeros(self.n_docs, dtype=np.float64)
+        bm25, present = self.score_and_presence_many([weights])
+        return bm25[0], present[0]
+
+    def score_and_presence_many(self, queries: Sequence[Mapping[str, float]]) -> tuple[np.ndarray, np.ndarray]:
+        """`score_and_presence` of several queries at once, as (queries x documents) arrays: one set of
+        array operations for the whole batch instead of one per message."""
+        postings, weights, offsets = [], [], []
+        for row, query in enumerate(queries):
+            for term, weight in query.items():
+                found = self.postings.get(term)
+                if found is not None:
+                    postings.append(found)
+                    weights.append(weight)
+                    offsets.append(row * self.n_docs)
+        size = len(queries) * self.n_docs
+        if not postings:
+            zeros = np.zeros((len(queries), self.n_docs), dtype=np.float64)
             return zeros, zeros.copy()
-        doc_ids = np.concatenate([ids for (ids, _), _ in parts])
-        bm25 = np.concatenate([scores for (_, scores), _ in parts])
-        present = np.repeat(np.array([w for _, w in parts]), [len(ids) for (ids, _), _ in parts])
-        return (np.bincount(doc_ids, weights=bm25, minlength=self.n_docs),
-                np.bincount(doc_ids, weights=present, minlength=self.n_docs))
+        lengths = [len(ids) for ids, _ in postings]
+        doc_ids = np.concatenate([ids for ids, _ in postings]) + np.repeat(offsets, lengths)
+        bm25 = np.concatenate([scores for _, scores in postings])
+        present = np.repeat(weights, lengths)
+        shape = (len(queries), self.n_docs)
+        return (np.bincount(doc_ids, weights=bm25, minlength=size).reshape(shape),
+                np.bincount(doc_ids, weights=present, minlength=size).reshape(shape))
 
     def top(self, terms: Sequence[str], k: int) -> list[tuple[int, float]]:
         """The k best (doc_id, score) pairs with a positive score, best first."""

@@ -2,10 +2,11 @@
 from __future__ import annotations
 
 import gzip
-import json
 import logging
 import math
 from importlib import resources
+
+import orjson
 
 log = logging.getLogger(__name__)
 
@@ -26,7 +27,7 @@ class EnglishFrequency:
     def load(cls) -> "EnglishFrequency":
         try:
             blob = resources.files("spellchecker").joinpath("resources", "en.json.gz").read_bytes()
-            counts = json.loads(gzip.decompress(blob))
+            counts = orjson.loads(gzip.decompress(blob))
             # rarer words all count as distinctive and as non-words, so they need no entry
             return cls({w: n for w, n in counts.items() if n >= KNOWN_WORD_MIN_COUNT})
         except (ModuleNotFoundError, FileNotFoundError, OSError, ValueError) as exc:

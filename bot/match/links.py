@@ -23,11 +23,12 @@ class LinkTable:
         self.linked = np.flatnonzero(self.bounds[1:] > self.bounds[:-1])
 
     def evidence(self, coverage: np.ndarray) -> np.ndarray:
-        """Per argument: the best coverage among its linked passages, times the link weight."""
-        out = np.zeros(self.n_args)
+        """Per message and argument: the best coverage among the argument's linked passages, times the link
+        weight (`coverage` is messages x passages)."""
+        out = np.zeros((coverage.shape[0], self.n_args))
         if len(self.arg):
-            contrib = coverage[self.passage] * self.weight
-            out[self.linked] = np.maximum.reduceat(contrib, self.bounds[self.linked])
+            contrib = coverage[:, self.passage] * self.weight
+            out[:, self.linked] = np.maximum.reduceat(contrib, self.bounds[self.linked], axis=1)
         return out
 
     def of(self, pos: int) -> tuple[np.ndarray, np.ndarray]:

@@ -1,7 +1,7 @@
 """The matcher: from one chat message to ranked arguments with quotes, counters and a trigger decision."""
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -11,7 +11,7 @@ from bot.argmap.types import Argument, ArgumentMap, Quote
 from bot.corpus import Corpus
 from bot.ingest.types import Passage
 from bot.match.argindex import ArgumentIndex
-from bot.match.counters import counter_order, pick_counters
+from bot.match.counters import CounterPicker
 from bot.match.english import EnglishFrequency
 from bot.match.gate import should_trigger
 from bot.match.lexicon import Lexicon
@@ -31,6 +31,8 @@ CURATED_QUOTE_BONUS = 0.15
 EXTRA_QUOTE_MIN = 0.8  # an uncurated passage joins a match's quotes only if nearly the best passage
 WORD_CACHE_SIZE = 200_000
 MIN_MATCH_SCORE = 0.15  # below this nothing fits: better no match than a random one
+MAX_BATCH = 64  # messages scored together by match_many
+BATCH_CELLS = 1_000_000  # ... and fewer when the corpus is large: a batch's arrays stay a few MB
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,8 +50,17 @@ class Query:
 
 
 @dataclass(frozen=True, slots=True)
+class _QuoteLookup:
+    """Where an argument's quotes and its extra (uncurated, linked) passages sit among the passages."""
+
+    fetch: np.ndarray  # passage position of each quote (0 when it has none), then of each extra passage
+    found: list[bool]  # per quote: does it start in an indexed passage
+    extra: list[int]
+
+
+@dataclass(frozen=True, slots=True)
 class Scored:
-    """Per-argument figures for one message, as arrays over argument positions."""
+    """Per-argument figures, as arrays of messages x argument positions."""
 
     score: np.ndarray
     own: np.ndarray
@@ -119,16 +130,19 @@ class Matcher:
         self._map = ArgumentMap(dict(self._arguments))
         self._positions = {arg.id: pos for pos, arg in enumerate(self.index.arguments)}
         self._links = LinkTable(self.index.links, self.evidence.position, len(self.index.arguments))
-        # per argument: the passage each quote starts in (-1: none), and the passages no argument quotes
-        # that are linked to it (neighbours, adopted) and may join its quotes when they fit a message
-        self._quote_positions = [np.array([self.evidence.position.get(k, -1) if k else -1 for k in keys], dtype=np.int64)
-                                 for keys in self.index.quote_passages]
+        # per argument: the passage each quote starts in, and the passages no argument quotes that are
+        # linked to it (neighbours, adopted) and may join its quotes when they fit a message
         quoted = np.zeros(len(self.passages), dtype=bool)
         quoted[self._links.passage[self._links.weight >= 1.0]] = True
-        self._extra_passages = [passages[(weights < 1.0) & ~quoted[passages]]
-                                for passages, weights in map(self._links.of, range(len(self.index.arguments)))]
-        self.counter_order = {arg.id: counter_order(arg, self._map.countered_by(arg.id))
-                              for arg in self.index.arguments}
+        self._quote_lookup = []
+        for pos, keys in enumerate(self.index.quote_passages):
+            where = [self.evidence.position.get(k, -1) if k else -1 for k in keys]
+            linked, weights = self._links.of(pos)
+            extra = linked[(weights < 1.0) & ~quoted[linked]].tolist()
+            self._quote_lookup.append(_QuoteLookup(np.array([max(w, 0) for w in where] + extra, dtype=np.int64),
+                                                   [w >= 0 for w in where], extra))
+        self._passage_quotes: dict[int, Quote] = {}
+        self._counters = CounterPicker(self._map, self._positions)
         self._workspaces = np.array([a.workspace_id or "" for a in self.index.arguments], dtype=object)
         self._curated = self._workspaces == ""
         self._phrase_args: dict[tuple[str, ...], list[int]] = {}
@@ -174,46 +188,71 @@ class Matcher:
 
     def match(self, text: str, *, limit: int = 3, workspace_id: str | None = None, topic: str | None = None,
               argument_ids: Collection[str] | None = None, boosts: Mapping[str, float] | None = None) -> MatchResult:
-        q = self.query(text)
-        if not q.weights or not self.index.arguments:
-            return MatchResult(text=text, trigger=False, matches=(), topic_score=q.topic)
-        alone, window = self.evidence.evidence(q.weights, q.mass)
-        scored = self._score(q, window, boosts)
+        return self.match_many([text], limit=limit, workspace_id=workspace_id, topic=topic,
+                               argument_ids=argument_ids, boosts=boosts)[0]
+
+    def match_many(self, texts: Sequence[str], *, limit: int = 3, workspace_id: str | None = None,
+                   topic: str | None = None, argument_ids: Collection[str] | None = None,
+                   boosts: Mapping[str, float] | None = None) -> list[MatchResult]:
+        """`match` for several messages: the same answers, with the scoring done as one set of array
+        operations per batch (array overhead, not arithmetic, is most of a message's cost)."""
+        queries = [self.query(text) for text in texts]
+        results = [MatchResult(text=text, trigger=False, matches=(), topic_score=q.topic)
+                   for text, q in zip(texts, queries)]
+        live = [i for i, q in enumerate(queries) if q.weights] if self.index.arguments else []
+        if not live:
+            return results
         visible = self._visible(workspace_id, topic, argument_ids)
-        ranked = [int(p) for p in np.argsort(-np.where(visible, scored.score, -1.0), kind="stable")[:limit]
-                  if visible[p] and scored.score[p] >= MIN_MATCH_SCORE]
+        step = max(1, min(MAX_BATCH, BATCH_CELLS // (2 * len(self.passages) + len(self.index.arguments) + 1)))
+        for first in range(0, len(live), step):
+            rows = live[first:first + step]
+            batch = [queries[i] for i in rows]
+            alone, window = self.evidence.evidence_many([(q.weights, q.mass) for q in batch])
+            scored = self._score(batch, window, boosts)
+            order = np.argsort(-np.where(visible, scored.score, -1.0), axis=1, kind="stable")[:, :limit]
+            for row, i in enumerate(rows):
+                results[i] = self._result(texts[i], batch[row], alone[row], scored.score[row], scored.own[row],
+                                          order[row].tolist(), visible, workspace_id)
+        return results
+
+    def _result(self, text: str, q: Query, alone: np.ndarray, score: np.ndarray, own: np.ndarray,
+                order: list[int], visible: np.ndarray, workspace_id: str | None) -> MatchResult:
+        """One message's answer from its row of the batch's figures."""
+        ranked = [p for p in order if visible[p] and score[p] >= MIN_MATCH_SCORE]
         matches = []
         floor = EXTRA_QUOTE_MIN * float(alone.max())
         for pos in ranked:
             arg = self.index.arguments[pos]
             quotes = self._quotes_for(pos, alone, floor)
-            counters = pick_counters(self, arg, quotes[0] if quotes else None, workspace_id, scored.own)
-            matches.append(ArgumentMatch(argument=arg, score=float(scored.score[pos]), quotes=tuple(quotes),
+            counters = self._counters.pick(arg, quotes[0] if quotes else None, workspace_id, own)
+            matches.append(ArgumentMatch(argument=arg, score=float(score[pos]), quotes=tuple(quotes),
                                          counters=tuple(counters)))
         trigger = bool(ranked) and should_trigger(q.topic, matches[0].score, self._matched_terms(q, ranked[0]),
                                                   self.settings)
         return MatchResult(text=text, trigger=trigger, matches=tuple(matches), topic_score=q.topic)
 
-    def _score(self, q: Query, window: np.ndarray, boosts: Mapping[str, float] | None) -> Scored:
-        """Calibrated [0, 1] score of every argument for this message."""
-        bm25, present = self.index.bm25.score_and_presence(q.weights)
-        own = present / q.mass
-        ceiling = self.index.bm25.ceiling(q.weights)
-        rank = bm25 / ceiling if ceiling > 0 else np.zeros_like(bm25)
+    def _score(self, batch: Sequence[Query], window: np.ndarray, boosts: Mapping[str, float] | None) -> Scored:
+        """Calibrated [0, 1] score of every argument for each message (messages x arguments)."""
+        bm25, present = self.index.bm25.score_and_presence_many([q.weights for q in batch])
+        mass = np.array([q.mass for q in batch])[:, None]
+        own = present / mass
+        ceiling = np.array([self.index.bm25.ceiling(q.weights) for q in batch])[:, None]
+        rank = np.divide(bm25, ceiling, out=np.zeros_like(bm25), where=ceiling > 0)
         evidence = self._links.evidence(window)
-        phrases = np.zeros(len(self.index.arguments))
-        for gram in self._keyword_phrases_in(q.words):
-            for pos in self._phrase_args[gram]:
-                phrases[pos] = min(PHRASE_BONUS_MAX, phrases[pos] + PHRASE_BONUS)
+        phrases = np.zeros_like(bm25)
+        for row, q in enumerate(batch):
+            for gram in self._keyword_phrases_in(q.words):
+                for pos in self._phrase_args[gram]:
+                    phrases[row, pos] = min(PHRASE_BONUS_MAX, phrases[row, pos] + PHRASE_BONUS)
         raw = OWN_WEIGHT * own + EVIDENCE_WEIGHT * evidence + RANK_WEIGHT * rank + phrases
         # thin evidence (one everyday word explaining a one-word message) is not confidence
-        thin = np.minimum(1.0, np.maximum(own, evidence) * q.mass / FULL_EVIDENCE_MASS)
+        thin = np.minimum(1.0, np.maximum(own, evidence) * mass / FULL_EVIDENCE_MASS)
         score = raw * thin
         if boosts:
             for arg_id, factor in boosts.items():
                 pos = self._positions.get(arg_id)
                 if pos is not None:
-                    score[pos] *= factor
+                    score[:, pos] *= factor
         return Scored(score=np.minimum(1.0, score), own=own)
 
     def _visible(self, workspace_id: str | None, topic: str | None, argument_ids: Collection[str] | None) -> np.ndarray:
@@ -243,18 +282,23 @@ class Matcher:
         """The argument's quotes, those nearest this message first, plus uncurated passages linked to it
         that explain the message nearly as well as the best passage does (`floor`)."""
         arg = self.index.arguments[pos]
-        where = self._quote_positions[pos]
-        cover = (np.where(where >= 0, alone[where], 0.0) + CURATED_QUOTE_BONUS).tolist()
-        scored = [(c, -n, quote) for n, (c, quote) in enumerate(zip(cover, arg.quotes))]
-        extra = self._extra_passages[pos]
-        if len(extra) and floor > 0:
-            values = alone[extra]
-            keep = np.flatnonzero(values >= floor)
-            keep = keep[np.argsort(-values[keep], kind="stable")[:MAX_QUOTES]]  # build few Quote objects
-            for i, value in zip(extra[keep].tolist(), values[keep].tolist()):
-                scored.append((value, -len(scored), self.corpus.quote_of_passage(self.passages[i])))
+        lookup = self._quote_lookup[pos]
+        values = alone[lookup.fetch].tolist() if len(alone) else [0.0] * len(lookup.fetch)
+        scored = [((value if found else 0.0) + CURATED_QUOTE_BONUS, -n, quote)
+                  for n, (value, found, quote) in enumerate(zip(values, lookup.found, arg.quotes))]
+        if lookup.extra and floor > 0:
+            extra = sorted(((v, i) for v, i in zip(values[len(lookup.found):], lookup.extra) if v >= floor),
+                           key=lambda vi: -vi[0])
+            for value, i in extra[:MAX_QUOTES]:
+                scored.append((value, -len(scored), self._passage_quote(i)))
         scored.sort(key=lambda s: (-s[0], -s[1]))
         return [q for _, _, q in scored[:MAX_QUOTES]]
+
+    def _passage_quote(self, i: int) -> Quote:
+        found = self._passage_quotes.get(i)
+        if found is None:
+            found = self._passage_quotes[i] = self.corpus.quote_of_passage(self.passages[i])
+        return found
 
     # -- helpers for commands -----------------------------------------------------------------
     def counters_for(self, text: str, *, limit: int = 3, workspace_id: str | None = None,

@@ -1,7 +1,7 @@
 """Passage-side evidence: how well every source passage, alone or with its neighbours, explains a message."""
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 
@@ -27,26 +27,50 @@ class PassageEvidence:
                 holders.setdefault(term, []).append(i)
             for term in set(window):
                 holders.setdefault(term, []).append(n + i)
-        self._holders = {t: np.array(ids, dtype=np.int64) for t, ids in holders.items()}
+        self._holder_terms = list(holders)
+        self._holder_bounds = np.cumsum([0] + [len(ids) for ids in holders.values()])
+        self._holder_ids = np.array([i for ids in holders.values() for i in ids], dtype=np.int64)
+        self._index_holders()
+
+    def _index_holders(self) -> None:
+        """term -> documents holding it: views into one flat array, which is all that is pickled."""
+        b = self._holder_bounds.tolist()
+        self._holders = {t: self._holder_ids[b[i]:b[i + 1]] for i, t in enumerate(self._holder_terms)}
+
+    def __getstate__(self) -> dict:
+        return {k: v for k, v in vars(self).items() if k != "_holders"}
+
+    def __setstate__(self, state: dict) -> None:
+        vars(self).update(state)
+        self._index_holders()
 
     def idf_of(self, term: str) -> float:
         return self.index.idf_of(term)
 
-    def evidence(self, weights: Mapping[str, float], mass: float) -> tuple[np.ndarray, np.ndarray]:
-        """Coverage of the message by every passage alone, and by every passage window (discounted)."""
-        if mass <= 0 or not self.passages:
-            zeros = np.zeros(len(self.passages))
-            return zeros, zeros
+    def evidence_many(self, queries: Sequence[tuple[Mapping[str, float], float]]) -> tuple[np.ndarray, np.ndarray]:
+        """Coverage of each message (term weights, mass) by every passage alone, and by every passage window
+        (discounted), as (messages x passages) arrays."""
         n = len(self.passages)
-        parts = [(self._holders[t], w) for t, w in weights.items() if t in self._holders]
-        if not parts:
-            zeros = np.zeros(n)
+        holders, weights, offsets = [], [], []
+        for row, (query, mass) in enumerate(queries):
+            if mass <= 0:
+                continue
+            for term, weight in query.items():
+                found = self._holders.get(term)
+                if found is not None:
+                    holders.append(found)
+                    weights.append(weight)
+                    offsets.append(row * 2 * n)
+        if not holders:
+            zeros = np.zeros((len(queries), n))
             return zeros, zeros
-        ids = np.concatenate([h for h, _ in parts])
-        present = np.bincount(ids, weights=np.repeat([w for _, w in parts], [len(h) for h, _ in parts]),
-                              minlength=2 * n) / mass
-        alone = present[:n]
-        return alone, np.maximum(alone, WINDOW_DISCOUNT * present[n:])
+        lengths = [len(h) for h in holders]
+        ids = np.concatenate(holders) + np.repeat(offsets, lengths)
+        masses = np.array([mass if mass > 0 else 1.0 for _, mass in queries])[:, None]
+        present = np.bincount(ids, weights=np.repeat(weights, lengths),
+                              minlength=len(queries) * 2 * n).reshape(len(queries), 2 * n) / masses
+        alone = present[:, :n]
+        return alone, np.maximum(alone, WINDOW_DISCOUNT * present[:, n:])
 
     def best(self, weights: Mapping[str, float], mass: float, k: int) -> list[tuple[int, float]]:
         """The k passages that explain the message best (BM25 breaks coverage ties)."""
