@@ -95,9 +95,11 @@ class BM25Index:
             zeros = np.zeros((len(queries), self.n_docs), dtype=np.float64)
             return zeros, zeros.copy()
         lengths = [len(ids) for ids, _ in postings]
-        doc_ids = np.concatenate([ids for ids, _ in postings]) + np.repeat(offsets, lengths)
+        doc_ids = np.concatenate([ids for ids, _ in postings])
+        if len(queries) > 1:
+            doc_ids = doc_ids + np.array(offsets).repeat(lengths)
         bm25 = np.concatenate([scores for _, scores in postings])
-        present = np.repeat(weights, lengths)
+        present = np.array(weights).repeat(lengths)
         shape = (len(queries), self.n_docs)
         return (np.bincount(doc_ids, weights=bm25, minlength=size).reshape(shape),
                 np.bincount(doc_ids, weights=present, minlength=size).reshape(shape))

@@ -65,9 +65,11 @@ class PassageEvidence:
             zeros = np.zeros((len(queries), n))
             return zeros, zeros
         lengths = [len(h) for h in holders]
-        ids = np.concatenate(holders) + np.repeat(offsets, lengths)
+        ids = np.concatenate(holders)
+        if len(queries) > 1:
+            ids += np.array(offsets).repeat(lengths)
         masses = np.array([mass if mass > 0 else 1.0 for _, mass in queries])[:, None]
-        present = np.bincount(ids, weights=np.repeat(weights, lengths),
+        present = np.bincount(ids, weights=np.array(weights).repeat(lengths),
                               minlength=len(queries) * 2 * n).reshape(len(queries), 2 * n) / masses
         alone = present[:, :n]
         return alone, np.maximum(alone, WINDOW_DISCOUNT * present[:, n:])
