@@ -28,7 +28,7 @@ RANK_WEIGHT = 0.6  # BM25 over argument texts, as a share of the highest score t
 PHRASE_BONUS, PHRASE_BONUS_MAX = 0.1, 0.2  # per multi-word keyword said verbatim
 FULL_EVIDENCE_MASS = 6.0  # matched IDF mass (about two distinctive words) needed for full confidence
 CURATED_QUOTE_BONUS = 0.15
-EXTRA_QUOTE_MIN = 0.8  # an uncurated passage joins a match's quotes only if nearly the best passage
+EXTRA_QUOTE_MIN = 0.8  # a weakly linked passage joins a match's quotes only if nearly the best passage
 WORD_CACHE_SIZE = 200_000
 MIN_MATCH_SCORE = 0.15  # below this nothing fits: better no match than a random one
 MAX_BATCH = 64  # messages scored together by match_many
@@ -51,7 +51,7 @@ class Query:
 
 @dataclass(frozen=True, slots=True)
 class _QuoteLookup:
-    """Where an argument's quotes and its extra (uncurated, linked) passages sit among the passages."""
+    """Where an argument's quotes and its extra (weakly linked) passages sit among the passages."""
 
     fetch: np.ndarray  # passage position of each quote (0 when it has none), then of each extra passage
     found: list[bool]  # per quote: does it start in an indexed passage
@@ -130,15 +130,14 @@ class Matcher:
         self._map = ArgumentMap(dict(self._arguments))
         self._positions = {arg.id: pos for pos, arg in enumerate(self.index.arguments)}
         self._links = LinkTable(self.index.links, self.evidence.position, len(self.index.arguments))
-        # per argument: the passage each quote starts in, and the passages no argument quotes that are
-        # linked to it (neighbours, adopted) and may join its quotes when they fit a message
-        quoted = np.zeros(len(self.passages), dtype=bool)
-        quoted[self._links.passage[self._links.weight >= 1.0]] = True
+        # per argument: the passage each quote starts in, and the passages weakly linked to it (same-speaker
+        # neighbours of its quotes, adopted passages) that may join its quotes when they fit a message,
+        # even if a sibling argument quotes them: the sentence next to a point often states it best
         self._quote_lookup = []
         for pos, keys in enumerate(self.index.quote_passages):
             where = [self.evidence.position.get(k, -1) if k else -1 for k in keys]
             linked, weights = self._links.of(pos)
-            extra = linked[(weights < 1.0) & ~quoted[linked]].tolist()
+            extra = linked[weights < 1.0].tolist()
             self._quote_lookup.append(_QuoteLookup(np.array([max(w, 0) for w in where] + extra, dtype=np.int64),
                                                    [w >= 0 for w in where], extra))
         self._passage_quotes: dict[int, Quote] = {}
@@ -279,7 +278,7 @@ class Matcher:
         return sum(1 for t in q.weights if t in self.index.term_sets[pos])
 
     def _quotes_for(self, pos: int, alone: np.ndarray, floor: float) -> list[Quote]:
-        """The argument's quotes, those nearest this message first, plus uncurated passages linked to it
+        """The argument's quotes, those nearest this message first, plus passages weakly linked to it
         that explain the message nearly as well as the best passage does (`floor`)."""
         arg = self.index.arguments[pos]
         lookup = self._quote_lookup[pos]
