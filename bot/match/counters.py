@@ -31,8 +31,8 @@ class CounterPicker:
     ordered once per voice shown beside it and remembered (a handful of sources and speakers)."""
 
     def __init__(self, argmap: ArgumentMap, positions: Mapping[str, int]):
-        self._order = {arg.id: [(rank, positions[c.id], c) for rank, c in counter_order(arg, argmap.countered_by(arg.id))
-                                if c.id in positions]
+        self._order = {arg.id: [(rank, positions[c.id], c)
+                                for rank, c in counter_order(arg, argmap.countered_by(arg.id)) if c.id in positions]
                        for arg in argmap}
         self._answers: dict[tuple[str, str | None, str | None], CounterMatch] = {}
 
