@@ -133,7 +133,7 @@ class Matcher:
         # per argument: the passage each quote starts in, and the passages weakly linked to it (same-speaker
         # neighbours of its quotes, adopted passages) that may join its quotes when they fit a message,
         # even if a sibling argument quotes them: the sentence next to a point often states it best
-        self._quote_lookup = []
+        self._quote_lookup: list[_QuoteLookup] = []
         for pos, keys in enumerate(self.index.quote_passages):
             where = [self.evidence.position.get(k, -1) if k else -1 for k in keys]
             linked, weights = self._links.of(pos)
