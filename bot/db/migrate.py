@@ -1,6 +1,7 @@
 """Run Alembic migrations programmatically (no alembic.ini needed) against any async database URL."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from alembic import command
@@ -44,31 +45,26 @@ def _downgrade(connection: Connection, revision: str) -> str | None:
     return _current(connection)
 
 
-async def upgrade_database(url: str, revision: str = "head") -> str | None:
-    """Migrate the database at `url` up to `revision`; returns the revision it is at afterwards."""
+async def _with_connection(url: str, work: Callable[..., str | None], *args: str) -> str | None:
+    """Run `work(connection, *args)` in one transaction on a short-lived engine for `url`."""
     engine = create_engine(url)
     try:
         async with engine.begin() as connection:
-            return await connection.run_sync(_upgrade, revision)
+            return await connection.run_sync(work, *args)
     finally:
         await engine.dispose()
+
+
+async def upgrade_database(url: str, revision: str = "head") -> str | None:
+    """Migrate the database at `url` up to `revision`; returns the revision it is at afterwards."""
+    return await _with_connection(url, _upgrade, revision)
 
 
 async def downgrade_database(url: str, revision: str) -> str | None:
     """Migrate down to `revision` ("base" empties the schema)."""
-    engine = create_engine(url)
-    try:
-        async with engine.begin() as connection:
-            return await connection.run_sync(_downgrade, revision)
-    finally:
-        await engine.dispose()
+    return await _with_connection(url, _downgrade, revision)
 
 
 async def current_revision(url: str) -> str | None:
     """The revision the database is at, or None for an empty database."""
-    engine = create_engine(url)
-    try:
-        async with engine.connect() as connection:
-            return await connection.run_sync(_current)
-    finally:
-        await engine.dispose()
+    return await _with_connection(url, _current)

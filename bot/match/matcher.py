@@ -328,9 +328,13 @@ class Matcher:
     def position_of(self, argument_id: str) -> int | None:
         return self._positions.get(argument_id)
 
-    def fuzzy_contains(self, text: str, phrase: str, threshold: float = 85) -> bool:
-        """Whether the message contains `phrase`, tolerating typos (rapidfuzz partial ratio on clean words)."""
-        hay = " ".join(self.norm.words(text, spell=True))
+    def spelled(self, text: str) -> str:
+        """The message's words as the matcher reads them: cleaned, typo-corrected, synonyms rewritten."""
+        return " ".join(self.norm.words(text, spell=True))
+
+    def fuzzy_contains(self, hay: str, phrase: str, threshold: float = 85) -> bool:
+        """Whether a message (`hay`, from `spelled`) contains `phrase`, tolerating typos (rapidfuzz partial
+        ratio on clean words)."""
         needle = " ".join(self.norm.words(phrase))
         if not needle or not hay:
             return False

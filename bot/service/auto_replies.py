@@ -17,7 +17,7 @@ from bot.service.autoreply import channel_cooldown, channel_enabled
 from bot.service.cards import cards_for, direct_match, finish, quote_key
 from bot.service.core import ServiceCore
 from bot.service.debates import record_message, strong_matches
-from bot.service.triggers import TriggerSpec, fires, triggers_in_force
+from bot.service.triggers import TriggerSpec, first_fired, triggers_in_force
 from bot.textnorm import tokens
 
 log = logging.getLogger(__name__)
@@ -48,7 +48,7 @@ async def handle_message(core: ServiceCore, msg: IncomingMessage) -> Reply | Non
     result = core.matcher.match(text, limit=CANDIDATES, workspace_id=ws, boosts=boosts)
     if debate is not None:
         await record_message(core, debate.id, msg, result)
-    fired = next((t for t in triggers if fires(core, t, text, words)), None)
+    fired = first_fired(core, triggers, text, words)
     if fired is not None:
         candidates = _trigger_candidates(core, fired, text, ws, boosts)
     elif gate_on and result.trigger:

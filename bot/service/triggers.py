@@ -33,11 +33,18 @@ class TriggerSpec:
         return cls(row.id, row.kind, row.pattern, row.topic, row.argument_id)
 
 
-def fires(core: ServiceCore, trigger: TriggerSpec, text: str, words: list[str]) -> bool:
-    """Does the message contain the trigger's word, phrase or (typo-tolerant) fuzzy phrase?"""
-    if trigger.kind == "fuzzy":
-        return core.matcher.fuzzy_contains(text, trigger.pattern)
-    return find_run(words, tokens(trigger.pattern)) >= 0
+def first_fired(core: ServiceCore, triggers: list[TriggerSpec], text: str, words: list[str]) -> TriggerSpec | None:
+    """The first trigger whose word, phrase or (typo-tolerant) fuzzy phrase the message contains; the
+    message is normalised for fuzzy patterns once, however many there are."""
+    spelled: str | None = None
+    for trigger in triggers:
+        if trigger.kind == "fuzzy":
+            spelled = core.matcher.spelled(text) if spelled is None else spelled
+            if core.matcher.fuzzy_contains(spelled, trigger.pattern):
+                return trigger
+        elif find_run(words, tokens(trigger.pattern)) >= 0:
+            return trigger
+    return None
 
 
 async def triggers_in_force(core: ServiceCore, workspace_id: str, channel_id: str) -> list[TriggerSpec]:
