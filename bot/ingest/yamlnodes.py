@@ -8,6 +8,8 @@ import yaml
 
 from bot.errors import CorpusError
 
+LINE_KEY = "__line__"
+
 
 def read_text(path: Path, label: str) -> str:
     """A UTF-8 text file's contents; unreadable or non-UTF-8 files raise CorpusError with the line."""
@@ -28,18 +30,41 @@ def decode(raw: bytes, label: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
-def compose(text: str, label: str, first_line: int = 1) -> tuple[Any, yaml.Node | None]:
+class _Lines:
+    """Mixin for a SafeLoader: stores each mapping's 1-based start line under `__line__`."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        mapping = super().construct_mapping(node, deep=deep)  # type: ignore[misc]
+        mapping[LINE_KEY] = node.start_mark.line + 1
+        return mapping
+
+
+class _LineLoader(_Lines, yaml.SafeLoader):
+    pass
+
+
+class _FastLineLoader(_Lines, getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
+    pass
+
+
+# (fast, exact): LibYAML when present is several times faster but places some errors a line late, so a
+# document it refuses is parsed again by the pure-Python loader, which names the line
+_LOADERS = {False: (getattr(yaml, "CSafeLoader", yaml.SafeLoader), yaml.SafeLoader),
+            True: (_FastLineLoader, _LineLoader)}
+
+
+def compose(text: str, label: str, first_line: int = 1, *, entry_lines: bool = False) -> tuple[Any, yaml.Node | None]:
     """(python data, root node) of a YAML document; syntax errors raise CorpusError with the line.
 
-    `first_line` is the file line the text starts on (for YAML embedded in a larger file)."""
-    fast = getattr(yaml, "CSafeLoader", None)
-    if fast is not None:
-        try:
-            return _compose(fast, text)
-        except yaml.YAMLError:
-            pass  # LibYAML places some errors a line late: the pure-Python parser names the line
+    `first_line` is the file line the text starts on (for YAML embedded in a larger file);
+    `entry_lines` stores each mapping's start line under `__line__` (read by `bot.yamlfile.line_of`)."""
+    fast, exact = _LOADERS[entry_lines]
     try:
-        return _compose(yaml.SafeLoader, text)
+        return _compose(fast, text)
+    except yaml.YAMLError:
+        pass
+    try:
+        return _compose(exact, text)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + first_line if mark is not None else None
