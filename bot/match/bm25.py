@@ -2,9 +2,12 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from typing import TypeVar
 
 import numpy as np
+
+T = TypeVar("T")
 
 
 class BM25Index:
@@ -82,25 +85,14 @@ class BM25Index:
     def score_and_presence_many(self, queries: Sequence[Mapping[str, float]]) -> tuple[np.ndarray, np.ndarray]:
         """`score_and_presence` of several queries at once, as (queries x documents) arrays: one set of
         array operations for the whole batch instead of one per message."""
-        postings, weights, offsets = [], [], []
-        for row, query in enumerate(queries):
-            for term, weight in query.items():
-                found = self.postings.get(term)
-                if found is not None:
-                    postings.append(found)
-                    weights.append(weight)
-                    offsets.append(row * self.n_docs)
-        size = len(queries) * self.n_docs
-        if not postings:
-            zeros = np.zeros((len(queries), self.n_docs), dtype=np.float64)
-            return zeros, zeros.copy()
-        lengths = [len(ids) for ids, _ in postings]
-        doc_ids = np.concatenate([ids for ids, _ in postings])
-        if len(queries) > 1:
-            doc_ids = doc_ids + np.array(offsets).repeat(lengths)
-        bm25 = np.concatenate([scores for _, scores in postings])
-        present = np.array(weights).repeat(lengths)
         shape = (len(queries), self.n_docs)
+        hits = batch_hits(queries, self.postings, self.n_docs, ids=lambda posting: posting[0])
+        if hits is None:
+            zeros = np.zeros(shape, dtype=np.float64)
+            return zeros, zeros.copy()
+        doc_ids, present, postings = hits
+        bm25 = np.concatenate([scores for _, scores in postings])
+        size = shape[0] * shape[1]
         return (np.bincount(doc_ids, weights=bm25, minlength=size).reshape(shape),
                 np.bincount(doc_ids, weights=present, minlength=size).reshape(shape))
 
@@ -113,3 +105,29 @@ class BM25Index:
         idx = np.argpartition(-scores, k - 1)[:k] if k < self.n_docs else np.arange(self.n_docs)
         idx = idx[np.argsort(-scores[idx], kind="stable")]
         return [(int(i), float(scores[i])) for i in idx if scores[i] > 0]
+
+
+def batch_hits(queries: Sequence[Mapping[str, float]], table: Mapping[str, T], width: int,
+               ids: Callable[[T], np.ndarray] | None = None) -> tuple[np.ndarray, np.ndarray, list[T]] | None:
+    """Where several queries (term -> weight) hit a postings table, ready for one bincount over a
+    (queries x `width`) grid: the document ids of every hit posting offset by its query's row, the query
+    term's weight repeated per id, and the postings hit, in that order; None when nothing is hit.
+    `ids` reads a posting's document ids (default: the posting is the id array)."""
+    hit: list[T] = []
+    weights: list[float] = []
+    offsets: list[int] = []
+    for row, query in enumerate(queries):
+        for term, weight in query.items():
+            found = table.get(term)
+            if found is not None:
+                hit.append(found)
+                weights.append(weight)
+                offsets.append(row * width)
+    if not hit:
+        return None
+    arrays = [ids(h) for h in hit] if ids is not None else hit
+    lengths = [len(a) for a in arrays]
+    flat = np.concatenate(arrays)
+    if len(queries) > 1:
+        flat = flat + np.array(offsets).repeat(lengths)
+    return flat, np.array(weights).repeat(lengths), hit

@@ -6,7 +6,7 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 
 from bot.ingest.types import Passage
-from bot.match.bm25 import BM25Index
+from bot.match.bm25 import BM25Index, batch_hits
 
 WINDOW_DISCOUNT = 0.85  # a point spread over neighbouring sentences counts a little less
 TIE_BREAK = 0.01
@@ -51,25 +51,13 @@ class PassageEvidence:
         """Coverage of each message (term weights, mass) by every passage alone, and by every passage window
         (discounted), as (messages x passages) arrays."""
         n = len(self.passages)
-        holders, weights, offsets = [], [], []
-        for row, (query, mass) in enumerate(queries):
-            if mass <= 0:
-                continue
-            for term, weight in query.items():
-                found = self._holders.get(term)
-                if found is not None:
-                    holders.append(found)
-                    weights.append(weight)
-                    offsets.append(row * 2 * n)
-        if not holders:
+        hits = batch_hits([query if mass > 0 else {} for query, mass in queries], self._holders, 2 * n)
+        if hits is None:
             zeros = np.zeros((len(queries), n))
             return zeros, zeros
-        lengths = [len(h) for h in holders]
-        ids = np.concatenate(holders)
-        if len(queries) > 1:
-            ids += np.array(offsets).repeat(lengths)
+        ids, weights, _ = hits
         masses = np.array([mass if mass > 0 else 1.0 for _, mass in queries])[:, None]
-        present = np.bincount(ids, weights=np.array(weights).repeat(lengths),
+        present = np.bincount(ids, weights=weights,
                               minlength=len(queries) * 2 * n).reshape(len(queries), 2 * n) / masses
         alone = present[:, :n]
         return alone, np.maximum(alone, WINDOW_DISCOUNT * present[:, n:])
