@@ -141,8 +141,10 @@ def main(argv: list[str] | None = None) -> int:
                         "whole_process": "wall <= bm25s wall"}}
     print(table(scenarios, whole))
     print(notes(meta, scenarios, whole))
-    args.output.write_text(json.dumps({"meta": meta, "scenarios": scenarios, "whole_process": whole}, indent=2,
-                                      ensure_ascii=False) + "\n", encoding="utf-8")
+    # other benchmarks keep their own keys in the same file (dense_peer, burst)
+    kept = json.loads(args.output.read_text(encoding="utf-8")) if args.output.is_file() else {}
+    kept.update({"meta": meta, "scenarios": scenarios, "whole_process": whole})
+    args.output.write_text(json.dumps(kept, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     print(f"results written to {args.output}")
     crashed = any("error" in r for r in [*scenarios, *whole])
     return 1 if crashed else 0

@@ -3,8 +3,9 @@ from __future__ import annotations
 
 from typing import Any
 
-TARGET_P99_MS = 5.0
-TARGET_RSS_MB = 500.0
+# per corpus: the bundled corpus (the bot as shipped) and 100k synthetic passages; words + embeddings
+TARGET_P99_MS = {"bundled": 10.0, "synthetic": 15.0}
+TARGET_RSS_MB = {"bundled": 250.0, "synthetic": 600.0}
 TARGET_BUILD_S = 30.0
 COLUMNS = ("scenario", "docs", "load s", "build s", "build cpu s", "msgs", "msgs/s", "p50 ms", "p99 ms",
            "p99 cpu ms", "max ms", "peak RSS MB", "wall s", "target", "OK")
@@ -17,13 +18,14 @@ def judge_scenario(row: dict[str, Any]) -> tuple[str, str]:
     if row["engine"] != "counterpoint":
         return "comparison", "-"
     missed = []
-    if row["p99_ms"] > TARGET_P99_MS:  # say when the CPU-time figure meets it: the miss is then contention
-        missed.append("p99" + ("(cpu ok)" if row["cpu_p99_ms"] <= TARGET_P99_MS else ""))
-    if row["peak_rss_mb"] > TARGET_RSS_MB:
+    p99, rss = TARGET_P99_MS[row["corpus"]], TARGET_RSS_MB[row["corpus"]]
+    if row["p99_ms"] > p99:  # say when the CPU-time figure meets it: the miss is then contention
+        missed.append("p99" + ("(cpu ok)" if row["cpu_p99_ms"] <= p99 else ""))
+    if row["peak_rss_mb"] > rss:
         missed.append("RSS")
     if row["build_s"] > TARGET_BUILD_S:
         missed.append("build" + ("(cpu ok)" if row["build_cpu_s"] <= TARGET_BUILD_S else ""))
-    target = f"p99<={TARGET_P99_MS:g}ms RSS<={TARGET_RSS_MB:g}MB build<={TARGET_BUILD_S:g}s"
+    target = f"p99<={p99:g}ms RSS<={rss:g}MB build<={TARGET_BUILD_S:g}s"
     return target, "ok" if not missed else "MISS " + ",".join(missed)
 
 

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from bot.argmap.types import Argument, ArgumentMap, Quote
+from bot.argmap.utterances import ChatData
 from bot.errors import CorpusError, QuoteNotInSource
 from bot.ingest.restore import Restorer
 from bot.ingest.types import Passage, Source
@@ -70,6 +71,7 @@ class Corpus:
     argmap: ArgumentMap
     restorer: Restorer
     indexes: dict[str, SourceIndex]
+    chat: ChatData = field(default_factory=ChatData)  # utterances per argument, not-a-claim exemplars
 
     def passages_of(self, source_id: str) -> list[Passage]:
         index = self.indexes.get(source_id)
@@ -143,7 +145,7 @@ def load_sources_only(corpus_dir: Path) -> Corpus:
     from bot.ingest.sources import load_sources
 
     corpus_dir = corpus_dir.resolve()
-    root = corpus_dir.parent
+    root = corpus_dir  # sources.yaml names each file relative to the corpus folder
     restorer = Restorer.from_file(corpus_dir / RESTORATION_FILE)
     sources = load_sources(corpus_dir)
     indexes: dict[str, SourceIndex] = {}
@@ -160,12 +162,14 @@ def load_sources_only(corpus_dir: Path) -> Corpus:
 def check_corpus(corpus_dir: Path) -> tuple[Corpus, list[CorpusError]]:
     """Load everything and collect every problem instead of stopping at the first."""
     from bot.argmap.load import load_argument_specs
+    from bot.argmap.utterances import load_chat_data
 
     corpus = load_sources_only(corpus_dir)
     label = str(Path(corpus.corpus_dir.name) / ARGUMENTS_FILE)
     specs = load_argument_specs(corpus.corpus_dir / ARGUMENTS_FILE, label)
     corpus.argmap, errors = build_argmap(specs, corpus, label)
-    return corpus, errors
+    corpus.chat, chat_errors = load_chat_data(corpus.corpus_dir, {s.id: s.topic for s in specs})
+    return corpus, errors + chat_errors
 
 
 def load_corpus(corpus_dir: Path, *, strict: bool = True) -> Corpus:

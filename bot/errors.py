@@ -21,3 +21,11 @@ class CorpusError(CounterpointError):
 
 class QuoteNotInSource(CorpusError):
     """A quote said to come from a source does not appear in it verbatim."""
+
+
+class ConfigError(CounterpointError):
+    """A setting (or the command line) has a value Counterpoint cannot use; the message names it."""
+
+
+class DatabaseError(CounterpointError):
+    """The database cannot be used: unreachable, not a database, read-only, or from a newer Counterpoint."""

@@ -10,6 +10,8 @@ class IncomingMessage:
 
     `thread_id` is the id of the thread the message was posted in (None when it was
     posted at channel level). `workspace_id` is the Slack team or Discord guild id.
+    `context_text` is the text of the message this one answers (the message it replies to, or
+    the thread's parent), when the adapter could get it; a short reply is read together with it.
     """
 
     platform: str  # "discord" | "slack" | "console"
@@ -22,6 +24,7 @@ class IncomingMessage:
     thread_id: str | None = None
     author_is_bot: bool = False
     is_moderator: bool = False
+    context_text: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -3,11 +3,19 @@ from __future__ import annotations
 
 import sqlite3
 import sys
+from collections.abc import AsyncIterator
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pytest
 
 from bot.messages import Command, CommandContext, IncomingMessage, Reaction
 from bot.settings import REPO_ROOT, Settings
+
+if TYPE_CHECKING:
+    from bot.corpus import Corpus
+    from bot.service import CounterpointService
 
 CORPUS_DIR = REPO_ROOT / "corpus"
 WS = "W1"
@@ -43,6 +51,22 @@ class Clock:
 
     def advance(self, seconds: float) -> None:
         self.now += timedelta(seconds=seconds)
+
+
+@pytest.fixture()
+def settings(tmp_path: Path) -> Settings:
+    """Settings on temp files, channel auto replies off by default and no cooldown: every reply shows."""
+    return make_settings(tmp_path, auto_reply_cooldown_seconds=0)
+
+
+@pytest.fixture()
+async def service(settings: Settings, corpus: Corpus) -> AsyncIterator["CounterpointService"]:
+    """A started service on `settings` with a test clock, closed afterwards (import these two to use them)."""
+    from bot.service import CounterpointService  # here: the database tests import this module too
+
+    svc = await CounterpointService.start(settings, corpus=corpus, clock=Clock())
+    yield svc
+    await svc.close()
 
 
 def ctx(*, moderator: bool = True, user: str = "mod", channel: str = CH, thread: str | None = None,

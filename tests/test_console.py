@@ -36,7 +36,7 @@ async def test_scripted_session(tmp_path):
     assert "Auto replies are on in this channel" in text  # the console channel is opted in
     assert "misuse-bioweapons" in text and "↳ Counterpoint" in text  # auto reply with its counterpoint
     assert "(you are now in thread" in text  # debate start moved the session into the debate thread
-    assert "(you are now bob)" in text and "(feedback recorded)" in text
+    assert "(you are now bob; in the console every participant is a moderator" in text and "(feedback recorded)" in text
     summary = text.split("Debate summary:", 1)[1]
     assert "• you:" in summary and "• bob:" in summary and "Unanswered counters" in summary
     assert "Debate closed:" in text

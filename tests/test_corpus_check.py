@@ -82,7 +82,7 @@ def test_corpus_json_contract(corpus):
     assert len(args) >= 40
     stances = [a["stance"] for a in args]
     assert stances.count("open") >= 15 and stances.count("closed") >= 15
-    files = {s["id"]: (REPO_ROOT / s["file"]) for s in data["sources"]}
+    files = {s["id"]: (REPO_ROOT / "corpus" / s["file"]) for s in data["sources"]}
     assert all(f.is_file() for f in files.values())
     ids = {a["id"] for a in args}
     for arg in args:

@@ -15,7 +15,7 @@ from bot.db.models import Base
 from service_helpers import counterpoint_cli
 
 SERVICE_TABLES = {"debates", "debate_events", "triggers", "channel_settings", "posted_replies", "posted_messages",
-                  "feedback"}
+                  "feedback", "request_signatures", "state_versions"}
 CORPUS_TABLES = {"meta", "sources", "passages", "arguments", "quotes", "counter_links"}
 
 
@@ -41,7 +41,7 @@ def test_upgrade_an_empty_database(tmp_path):
     assert result.returncode == 0, result.stderr
     assert f"at revision {head_revision()}" in result.stdout
     assert tables(path) >= SERVICE_TABLES | CORPUS_TABLES
-    assert version(path) == head_revision() == "0002"
+    assert version(path) == head_revision() == "0003"
     with sqlite3.connect(path) as conn:
         assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
 
@@ -56,11 +56,11 @@ def test_upgrade_from_the_previous_revision_keeps_data(tmp_path):
         conn.execute("INSERT INTO meta (key, value) VALUES ('kept', 'yes')")
     result = cli(tmp_path, url, "db", "upgrade")
     assert result.returncode == 0, result.stderr
-    assert version(path) == "0002" and tables(path) >= SERVICE_TABLES
+    assert version(path) == head_revision() and tables(path) >= SERVICE_TABLES
     with sqlite3.connect(path) as conn:
         assert conn.execute("SELECT value FROM meta WHERE key='kept'").fetchone() == ("yes",)
     result = cli(tmp_path, url, "db", "current")
-    assert "0002" in result.stdout and "up to date" in result.stdout
+    assert head_revision() in result.stdout and "up to date" in result.stdout
 
 
 def test_unknown_revision_is_a_clear_error(tmp_path):
@@ -80,20 +80,35 @@ async def _diff(url: str) -> list:
 
 async def test_models_match_the_migrations_and_downgrade_works(tmp_path):
     url = f"sqlite+aiosqlite:///{tmp_path / 'db.sqlite3'}"
-    assert await upgrade_database(url) == "0002"
+    assert await upgrade_database(url) == head_revision()
     assert await _diff(url) == []
     assert await downgrade_database(url, "0001") == "0001"
     assert await downgrade_database(url, "base") is None
-    assert await upgrade_database(url) == "0002"
+    assert await upgrade_database(url) == head_revision()
+
+
+async def _alone_on(url: str) -> None:
+    """End sessions an earlier test may have left on the shared server: a leftover open transaction would
+    hold the locks that emptying the schema waits for."""
+    import sqlalchemy as sa
+
+    engine = create_engine(url)
+    try:
+        async with engine.begin() as conn:
+            await conn.execute(sa.text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                                       "WHERE datname = current_database() AND pid <> pg_backend_pid()"))
+    finally:
+        await engine.dispose()
 
 
 @pytest.mark.skipif(not os.environ.get("COUNTERPOINT_TEST_POSTGRES_URL"),
                     reason="set COUNTERPOINT_TEST_POSTGRES_URL=postgresql+asyncpg://... to run against PostgreSQL")
 async def test_postgresql_upgrade_and_models_match():
     url = os.environ["COUNTERPOINT_TEST_POSTGRES_URL"]
+    await _alone_on(url)
     await downgrade_database(url, "base")
     assert await upgrade_database(url, "0001") == "0001"
-    assert await upgrade_database(url) == "0002"
+    assert await upgrade_database(url) == head_revision()
     assert await _diff(url) == []
 
 
@@ -106,6 +121,7 @@ async def test_postgresql_service_round_trip(tmp_path, corpus):
     from service_helpers import Clock, cmd, make_settings, msg
 
     url = os.environ["COUNTERPOINT_TEST_POSTGRES_URL"]
+    await _alone_on(url)
     await downgrade_database(url, "base")
     settings = make_settings(tmp_path, database_url=url)
     service = await CounterpointService.start(settings, corpus=corpus, clock=Clock())

@@ -5,7 +5,7 @@ import pytest
 from discord.gateway import DiscordWebSocket
 from discord.http import Route
 
-from adapters.discord.client import bot_intents, build_bot, parse_shard_count
+from adapters.discord.client import CounterpointBot, ShardedCounterpointBot, bot_intents, build_bot
 from adapters.discord.commands import register_commands
 from adapters.discord.endpoints import point_at_server
 from bot.settings import Settings
@@ -17,16 +17,11 @@ def test_intents_are_exactly_what_counterpoint_reads():
     assert not (intents.members or intents.presences or intents.dm_messages)
 
 
-@pytest.mark.parametrize("value, expected", [(None, None), ("", None), ("auto", "auto"), (" AUTO ", "auto"),
-                                             ("4", 4)])
-def test_shard_count_setting(value, expected):
-    assert parse_shard_count(value) == expected
-
-
-@pytest.mark.parametrize("value", ["0", "-1", "two", "1.5"])
-def test_bad_shard_count_is_explained(value):
-    with pytest.raises(ValueError, match="DISCORD_SHARD_COUNT"):
-        parse_shard_count(value)
+@pytest.mark.parametrize("value, sharded, count", [("", False, None), ("auto", True, None), ("3", True, 3)])
+def test_shard_count_setting_picks_the_client(value, sharded, count):
+    bot = build_bot(Settings(_env_file=None, discord_shard_count=value), service=None)  # type: ignore[arg-type]
+    assert isinstance(bot, ShardedCounterpointBot) is sharded and isinstance(bot, CounterpointBot) is not sharded
+    assert bot.shard_count == count  # None: one connection, or as many as Discord recommends
 
 
 def test_endpoint_override_and_undo():

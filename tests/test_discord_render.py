@@ -1,6 +1,8 @@
 """Rendering a Reply for Discord: card layout, notes, markdown escaping and every size limit."""
 from __future__ import annotations
 
+import json
+
 import discord
 import pytest
 
@@ -130,4 +132,25 @@ def test_thread_name_is_short_and_never_empty():
 
 def test_code_spans_from_the_service_survive_escaping():
     [message] = render_reply(Reply(Placement.EPHEMERAL, body="Use `trigger add <pattern>`, *not* this"))
-    assert message.content == "Use `trigger add <pattern>`, \\*not\\* this"
+    assert message.content == "Use `/trigger add <pattern>`, \\*not\\* this"  # the hint in slash form
+
+
+def test_hints_use_the_slash_form_and_leave_other_code_spans_alone():
+    body = "See `topics`, or `argument link A B`; `safety` is a topic and `counterpoint ingest` a shell command."
+    [message] = render_reply(Reply(Placement.EPHEMERAL, body=body))
+    assert "`/topics`" in message.content and "`/argument link A B`" in message.content
+    assert "`safety`" in message.content and "`counterpoint ingest`" in message.content
+
+
+def _embed_texts(embed: discord.Embed) -> str:
+    return json.dumps(embed.to_dict())
+
+
+def test_members_never_see_argument_ids_moderators_do_in_the_footer():
+    cards = (card(), card("Closed models are safer", "closed", counter=True))
+    for placement in (Placement.CHANNEL, Placement.THREAD, Placement.NEW_THREAD):
+        [message] = render_reply(Reply(placement, cards=cards))
+        assert all("open-safety" not in _embed_texts(e) for e in message.embeds)
+        assert [e.author.name for e in message.embeds] == ["Open side", "Closed side"]
+    [added] = render_reply(Reply(Placement.EPHEMERAL, title="Argument added", cards=(card(),)))
+    assert added.embeds[0].footer.text.endswith(" · argument open-safety")

@@ -15,7 +15,6 @@ from discord.http import Route
 from adapters.discord.runner import run_discord
 from bot.service import CounterpointService
 from bot.settings import REPO_ROOT
-from discord_standin import DiscordStandIn
 from discord_standin.fixtures import standin  # noqa: F401  (fixture)
 from discord_standin.harness import running_bot, standin_settings
 
@@ -61,10 +60,14 @@ def test_cli_run_discord_without_token(tmp_path):
     assert "DISCORD_TOKEN" in done.stderr and "Traceback" not in done.stderr
 
 
-async def test_bad_shard_count_is_a_configuration_error(tmp_path, capsys, keep_endpoints):
-    settings = standin_settings(DiscordStandIn(), data_dir=tmp_path, discord_shard_count="lots")
-    assert await run_discord(settings) == 2
-    assert "DISCORD_SHARD_COUNT" in capsys.readouterr().err
+def test_bad_shard_count_is_a_configuration_error(tmp_path):
+    env = clean_env(DATA_DIR=str(tmp_path), DISCORD_TOKEN="tok-never-shown", DISCORD_SHARD_COUNT="lots",
+                    DISCORD_API_BASE="http://127.0.0.1:9/api/v10")  # were it accepted, the start fails fast
+    done = subprocess.run([sys.executable, "-m", "adapters.cli", "run", "discord"], cwd=tmp_path, env=env,
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 2
+    assert done.stderr.count("\n") == 1 and "DISCORD_SHARD_COUNT" in done.stderr and "'lots'" in done.stderr
+    assert "Traceback" not in done.stderr and "tok-never-shown" not in done.stderr
 
 
 async def test_rejected_token_exits_1_with_a_clear_message(standin, tmp_path, capsys, keep_endpoints):

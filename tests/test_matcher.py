@@ -1,11 +1,13 @@
 """Matcher: normalisation, typo tolerance, the gate's silence on false friends, counters, bad input."""
 from __future__ import annotations
 
-import os
+import random
 
 import pytest
 
 from bot.match.normalize import clean
+from bot.settings import REPO_ROOT
+from bot.textnorm import locate_quote, tokens
 
 FALSE_FRIENDS = [
     "the store is closed",
@@ -63,29 +65,67 @@ def test_gate_fires_on_clear_debate_claims(matcher, text):
     assert result.trigger is True, (text, result.topic_score, [m.score for m in result.matches])
 
 
-def test_counters_come_from_the_other_side(matcher):
-    result = matcher.match("open weights just hand terrorists a bioweapon recipe")
+@pytest.mark.parametrize("text, side", [
+    ("open weights just hand terrorists a bioweapon recipe", "closed"),
+    ("open source AI is dangerous", "closed"),
+    ("open weights make AI safer, more eyes on it", "open"),
+])
+def test_counters_answer_the_side_the_message_argues(matcher, text, side):
+    other = {"open": "closed", "closed": "open"}[side]
+    result = matcher.match(text)
+    assert result.side == side
     top = result.matches[0]
-    assert top.argument.stance == "closed"
-    assert top.counters and top.counters[0].argument.stance == "open"
-    assert top.counters[0].quotes
+    assert top.argument.stance == side  # the point the message makes, not a sibling from the other side
+    assert top.counters and top.counters[0].argument.stance == other
+    assert [c.argument.id for c in top.counters if c.argument.stance not in (other, "mixed")] == []
+    assert all(c.quotes for c in top.counters)
 
 
-def test_matches_carry_verbatim_quotes_with_locators(matcher, corpus):
-    result = matcher.match("Meta can spend as much money as Google on AI")
+@pytest.mark.parametrize("text", ["Meta can spend as much money as Google on AI",
+                                  "Zuckerberg is flip flopping on open source AI"])  # the second: restored 001
+def test_matches_carry_verbatim_quotes_with_locators(matcher, corpus, text):
+    result = matcher.match(text)
+    assert result.matches
+    source_tokens: dict[str, list[str]] = {}
     for m in result.matches:
         assert m.quotes and 0.0 <= m.score <= 1.0
-        for q in m.quotes:
-            assert q.source_id in corpus.sources and q.locator
+        for q in (*m.quotes, *(q for c in m.counters for q in c.quotes)):
+            assert q.locator and not q.moderator_supplied
+            if q.source_id not in source_tokens:  # the source file as it lies on disk, not the parsed passages
+                path = REPO_ROOT / "corpus" / corpus.sources[q.source_id].file
+                source_tokens[q.source_id] = tokens(path.read_text(encoding="utf-8"))
+            words = q.original_text if q.restored else q.text  # a restored quote keeps the source's words
+            assert locate_quote(source_tokens[q.source_id], words) is not None, (q.source_id, q.locator, words)
 
 
-@pytest.mark.parametrize("text", ["", "   \n\t ", "🔥🔥🔥", "x" * 100_000, "open source " * 20_000,
-                                  os.urandom(4096).decode("latin-1"), "\x00\x01\x02 binary \xff",
-                                  "Z\u0351\u0352\u0353a\u0354\u0355l\u0356g\u0357o\u0358 " * 500])
-def test_bad_input_never_crashes(matcher, text):
+WORDLESS = {"empty": "", "blank": "   \n\t ", "emoji": "🔥🔥🔥", "a 100 KB word": "x" * 100_000,
+            "zalgo": "Z\u0351\u0352\u0353a\u0354\u0355l\u0356g\u0357o\u0358 " * 500}
+NOISE = {"random bytes": random.Random(14).randbytes(4096).decode("latin-1"),
+         "control characters": "\x00\x01\x02 binary \xff"}
+
+
+@pytest.mark.parametrize("text", WORDLESS.values(), ids=WORDLESS.keys())
+def test_input_without_a_word_of_the_debate_matches_nothing(matcher, text):
     result = matcher.match(text)
-    assert isinstance(result.matches, tuple)
-    assert result.trigger in (True, False)
+    assert result.text == text and result.matches == ()
+    assert result.trigger is False and result.side == "neutral"
+
+
+@pytest.mark.parametrize("text", NOISE.values(), ids=NOISE.keys())
+def test_noise_never_triggers_a_reply(matcher, text):
+    assert matcher.match(text).trigger is False
+
+
+def test_control_characters_and_accents_are_dropped(matcher):
+    assert matcher.query("\x00\x01\x02 binary \xff").words == ("binary", "y")
+
+
+@pytest.mark.parametrize("text", ["open source " * 20_000, "open weights just hand terrorists a bioweapon recipe " * 3_000],
+                         ids=["spam", "a claim repeated"])
+def test_a_huge_message_is_answered_as_its_bounded_prefix(matcher, text):
+    whole, prefix = matcher.match(text), matcher.match(text[:matcher.settings.match_max_chars])
+    assert (whole.trigger, whole.side, whole.topic_score) == (prefix.trigger, prefix.side, prefix.topic_score)
+    assert whole.matches == prefix.matches
 
 
 def test_only_a_bounded_prefix_is_matched(matcher):

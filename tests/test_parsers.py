@@ -25,7 +25,7 @@ def sources() -> dict[str, Source]:
 
 @pytest.fixture(scope="module")
 def passages(sources: dict[str, Source]) -> dict[str, list[Passage]]:
-    return {sid: parse_source(source, ROOT) for sid, source in sources.items()}
+    return {sid: parse_source(source, CORPUS) for sid, source in sources.items()}
 
 
 def find(passages: list[Passage], start: str) -> Passage:
@@ -41,7 +41,7 @@ def test_sources_yaml_describes_the_five_documents(sources: dict[str, Source]) -
     assert sources["001"].reworded and not any(sources[i].reworded for i in ("000", "002", "003", "004"))
     assert [sources[i].url for i in ("000", "001", "003", "004")] == [None] * 4
     for source in sources.values():
-        assert (ROOT / source.file).is_file()
+        assert (CORPUS / source.file).is_file()
 
 
 def test_every_source_yields_indexed_passages(passages: dict[str, list[Passage]]) -> None:
@@ -124,7 +124,7 @@ def _stamped_tokens(raw: str) -> tuple[list[str], list[tuple[int, int]]]:
 
 def test_wiki_links_are_within_a_minute_of_the_nearest_stamp(sources: dict[str, Source],
                                                              passages: dict[str, list[Passage]]) -> None:
-    hay, stamps = _stamped_tokens((ROOT / sources["002"].file).read_text(encoding="utf-8"))
+    hay, stamps = _stamped_tokens((CORPUS / sources["002"].file).read_text(encoding="utf-8"))
     for p in passages["002"]:
         needle = tokens(p.text)
         start = find_run(hay, needle)
@@ -185,7 +185,7 @@ def test_no_markup_leaks_into_any_passage(passages: dict[str, list[Passage]]) ->
 def test_every_passage_is_verbatim_in_its_file(sources: dict[str, Source],
                                                passages: dict[str, list[Passage]]) -> None:
     for sid, found in passages.items():
-        raw = (ROOT / sources[sid].file).read_text(encoding="utf-8")
+        raw = (CORPUS / sources[sid].file).read_text(encoding="utf-8")
         hay = tokens(raw)
         lines = raw.split("\n")
         cursor = 0
@@ -279,13 +279,13 @@ def _write_sources(tmp_path: Path, body: str) -> Path:
     return corpus
 
 
-GOOD_ENTRY = ('  - id: "100"\n    title: A\n    kind: article\n    file: corpus/sources/a.txt\n'
+GOOD_ENTRY = ('  - id: "100"\n    title: A\n    kind: article\n    file: sources/a.txt\n'
               '    format: plain\n')
 
 
 @pytest.mark.parametrize("body,line,words", [
     ("sources:\n" + GOOD_ENTRY + "  - id: \"101\"\n    title: a: b\n    kind: x\n", 8, "YAML error"),
-    ("sources:\n" + GOOD_ENTRY + '  - id: "101"\n    kind: article\n    file: corpus/sources/a.txt\n'
+    ("sources:\n" + GOOD_ENTRY + '  - id: "101"\n    kind: article\n    file: sources/a.txt\n'
      "    format: plain\n", 7, "missing required field 'title'"),
     ("sources:\n" + GOOD_ENTRY.replace("format: plain", "format: docx"), 6, "unknown format 'docx'"),
     ("sources:\n" + GOOD_ENTRY + GOOD_ENTRY, 7, "duplicate id"),
@@ -304,5 +304,5 @@ def test_broken_sources_yaml_names_file_and_line(tmp_path: Path, body: str, line
 def test_valid_sources_yaml_loads(tmp_path: Path) -> None:
     corpus = _write_sources(tmp_path, "sources:\n" + GOOD_ENTRY)
     [source] = load_sources(corpus)
-    assert (source.id, source.format, source.file) == ("100", "plain", "corpus/sources/a.txt")
-    assert parse_source(source, tmp_path)[0].text == "Some text."
+    assert (source.id, source.format, source.file) == ("100", "plain", "sources/a.txt")
+    assert parse_source(source, corpus)[0].text == "Some text."

@@ -25,7 +25,7 @@ def restorer() -> Restorer:
 
 @pytest.fixture(scope="module")
 def texts() -> dict[str, str]:
-    return {s.id: (ROOT / s.file).read_text(encoding="utf-8") for s in load_sources(CORPUS)}
+    return {s.id: (CORPUS / s.file).read_text(encoding="utf-8") for s in load_sources(CORPUS)}
 
 
 def test_looks_reworded_flags_only_the_spun_article(texts: dict[str, str], restorer: Restorer) -> None:
@@ -72,7 +72,7 @@ def test_restoration_is_one_pass() -> None:
 
 def test_only_reworded_sources_are_restored() -> None:
     for source in load_sources(CORPUS):
-        found = parse_source(source, ROOT)
+        found = parse_source(source, CORPUS)
         if source.id == "001":
             body = [p for p in found if p.locator != "headline"]
             assert all(p.original_text is not None and p.original_text != p.text for p in body)

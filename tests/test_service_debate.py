@@ -1,28 +1,18 @@
 """Debates: start in a new thread, record who raised what, summarise unanswered counters, close."""
 from __future__ import annotations
 
-import pytest
+import json
+import re
 
 from bot.reply import Placement
-from bot.service import CounterpointService
-from service_helpers import CH, WS, Clock, cmd, make_settings, msg, rows
+from bot.service.debates import MAX_LISTED, MAX_UNANSWERED_CARDS
+from service_helpers import CH, WS, cmd, msg, rows
+from service_helpers import service, settings  # noqa: F401  (fixtures: channel auto replies off)
 
 MOTION = "Open-weight AI models should be released to the public"
 ALICE_1 = "Open-sourcing these models is reckless: terrorists could use them to make biological weapons."
 ALICE_2 = "Keep the weights closed so malicious actors can't misuse them."
 BOB_1 = "If everyone has similar models, governments with more compute can keep bad actors in check."
-
-
-@pytest.fixture()
-def settings(tmp_path):
-    return make_settings(tmp_path, auto_reply_cooldown_seconds=0)  # channel auto replies off by default
-
-
-@pytest.fixture()
-async def service(settings, corpus):
-    svc = await CounterpointService.start(settings, corpus=corpus, clock=Clock())
-    yield svc
-    await svc.close()
 
 
 async def start_debate(service, thread_id: str = "T-debate"):
@@ -43,7 +33,7 @@ async def test_debate_start_shows_both_sides(service, settings):
 
 
 async def test_summary_names_raised_arguments_and_unanswered_counters(service, settings):
-    await start_debate(service)
+    debate = await start_debate(service)
     for user, text in (("alice", ALICE_1), ("bob", BOB_1), ("alice", ALICE_2)):
         await service.handle_message(msg(text, user=user, thread="T-debate"))
     events = rows(settings, "SELECT participant_name, argument_ids FROM debate_events ORDER BY id")
@@ -55,17 +45,41 @@ async def test_summary_names_raised_arguments_and_unanswered_counters(service, s
     bob_line = next(line for line in body.splitlines() if line.startswith("• bob"))
     assert "misuse-bioweapons" in alice_line and "misuse-closed-keeps-bad-actors-out" in alice_line
     assert "misuse-compute-checks-bad-actors" in bob_line
-    unanswered = body.split("Unanswered counters", 1)[1]
+    raised = list(dict.fromkeys(a for _, ids in events for a in json.loads(ids)))  # in the order first raised
     argmap = service.matcher.argmap
-    raised = {"misuse-bioweapons", "misuse-closed-keeps-bad-actors-out", "misuse-compute-checks-bad-actors"}
-    expected = {c.id for a in raised for c in argmap.countered_by(a)} - raised
-    assert expected
-    for counter_id in list(expected)[:3]:
-        assert counter_id in unanswered or "more" in unanswered
-    assert "risk-llama31-not-dangerous" in unanswered  # answers the bioweapons point; nobody raised it
-    listed = [line for line in unanswered.splitlines() if line.lstrip().startswith("– ")]
-    assert listed and not [line for line in listed for r in raised if f", {r})" in line]
-    assert all(c.is_counter and c.argument_id in expected for c in reply.cards)
+    expected = {}  # raised argument -> (its counters nobody raised, listed in map order up to the limit; the rest)
+    for arg_id in raised:
+        missing = [c.id for c in argmap.countered_by(arg_id) if c.id not in raised]
+        if missing:
+            expected[arg_id] = (missing[:MAX_LISTED], len(missing[MAX_LISTED:]))
+    assert sum(more for _, more in expected.values()) > 0  # the cut-short case is exercised too
+    blocks = unanswered_blocks(body)
+    assert list(blocks) == list(expected) and blocks == expected
+    assert "risk-llama31-not-dangerous" in blocks["misuse-bioweapons"][0]  # answers the bioweapons point
+    firsts = list(dict.fromkeys(listed[0] for listed, _ in expected.values()))[:MAX_UNANSWERED_CARDS]
+    assert [c.argument_id for c in reply.cards] == firsts and all(c.is_counter for c in reply.cards)
+    opening = {(c.quote.source_id, c.quote.text) for c in debate.cards}
+    for c in reply.cards:  # a quote of that argument, not one the opening already showed in the thread
+        assert c.quote in argmap.get(c.argument_id).quotes and (c.quote.source_id, c.quote.text) not in opening
+
+
+def unanswered_blocks(body: str) -> dict[str, tuple[list[str], int]]:
+    """The summary's unanswered section: raised argument id -> (listed counter ids, the "and N more" count)."""
+    section = body.split("Unanswered counters (nobody has raised them yet):\n", 1)[1]
+    blocks: dict[str, tuple[list[str], int]] = {}
+    current: list[str] = []
+    for line in section.splitlines():
+        if head := re.fullmatch(r"• to “.*” \(\w+, ([^,()\s]+)\):", line):
+            current = []
+            blocks[head[1]] = (current, 0)
+        elif more := re.fullmatch(r"    – and (\d+) more", line):
+            key = next(reversed(blocks))
+            blocks[key] = (current, int(more[1]))
+        elif item := re.fullmatch(r"    – “.*” \(\w+, ([^,()\s]+)\)", line):
+            current.append(item[1])
+        else:
+            raise AssertionError(f"unexpected line in the unanswered section: {line!r}")
+    return blocks
 
 
 async def test_events_recorded_even_without_a_reply(service, settings):

@@ -3,24 +3,16 @@ from __future__ import annotations
 
 import pytest
 
-from bot.service import CounterpointService
 from bot.service.core import feedback_factor
-from service_helpers import CH, WS, Clock, cmd, make_settings, msg, reaction, rows
+from service_helpers import CH, WS, cmd, msg, reaction, rows
+from service_helpers import service, settings  # noqa: F401  (fixtures)
 
 CLAIM = "Open-sourcing these models is reckless: terrorists could use them to make biological weapons."
 
 
-@pytest.fixture()
-def settings(tmp_path):
-    return make_settings(tmp_path, auto_reply_cooldown_seconds=0)
-
-
-@pytest.fixture()
-async def service(settings, corpus):
-    svc = await CounterpointService.start(settings, corpus=corpus, clock=Clock())
-    await svc.handle_command(cmd("autoreply", "on"))
-    yield svc
-    await svc.close()
+@pytest.fixture(autouse=True)
+async def channel_on(service):
+    await service.handle_command(cmd("autoreply", "on"))
 
 
 async def post(service, message_ids):

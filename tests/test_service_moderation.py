@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import pytest
 
+from bot.messages import Command
 from bot.reply import Placement
 from bot.service import CounterpointService
 from service_helpers import WS, Clock, cmd, make_settings, rows
@@ -47,6 +48,13 @@ async def test_non_moderator_is_refused_and_nothing_changes(service, settings, n
     assert snapshot(settings) == before
     assert len(service.matcher.argmap.countered_by("misuse-bioweapons")) == links_before
     assert service.matcher.argmap.get("misuse-bioweapons") is not None
+
+
+async def test_moderator_command_without_a_context_says_it_needs_one(service, settings):
+    before = snapshot(settings)
+    reply = await service.handle_command(Command("trigger", ("add", "llama")))
+    assert reply.is_error and reply.body == "This command needs a workspace and channel."
+    assert snapshot(settings) == before
 
 
 async def test_fabricated_quote_is_refused(service, settings):

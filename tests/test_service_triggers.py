@@ -1,23 +1,8 @@
 """Moderator triggers: word, phrase and fuzzy patterns, channel or workspace scope, topic and argument ties."""
 from __future__ import annotations
 
-import pytest
-
-from bot.service import CounterpointService
-from service_helpers import Clock, cmd, make_settings, msg, rows
-
-
-@pytest.fixture()
-def settings(tmp_path):
-    # auto replies off by default and cooldown 0: only triggers speak, every time
-    return make_settings(tmp_path, auto_reply_cooldown_seconds=0)
-
-
-@pytest.fixture()
-async def service(settings, corpus):
-    svc = await CounterpointService.start(settings, corpus=corpus, clock=Clock())
-    yield svc
-    await svc.close()
+from service_helpers import cmd, msg, rows
+from service_helpers import service, settings  # noqa: F401  (fixtures: auto replies off, so only triggers speak)
 
 
 async def add(service, text: str, **kw) -> str:

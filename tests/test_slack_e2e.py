@@ -115,17 +115,19 @@ async def test_slash_command_is_acknowledged_in_the_request_and_answered_after(h
     channel = h.new_channel()
     result = await h.send_command("open weights make AI safer", command="/argue", channel=channel)
     assert result.status == 200 and result.body == ""
-    post = await answer_to(h, channel, result.response_key)
-    assert post.method == "chat.postMessage", post.params.get("text")
-    assert "thread_ts" not in post.params or post.params["thread_ts"] is None
+    lead = await answer_to(h, channel, result.response_key)
+    assert lead.method == "chat.postMessage", lead.params.get("text")
+    assert "thread_ts" not in lead.params or lead.params["thread_ts"] is None  # a short line in the channel
+    assert_valid_blocks(lead)
+    post = await h.standin.wait_for("chat.postMessage", lambda c: c.params.get("thread_ts") == lead.response["ts"])
     assert_valid_blocks(post)
-    assert all_verbatim(h, post)
+    assert all_verbatim(h, post)  # the cards, in its thread
 
     help_result = await h.send_command("help", channel=channel)
     assert help_result.status == 200 and help_result.body == ""
     answer = await h.standin.wait_for("response_url", lambda c: c.params["key"] == help_result.response_key)
     assert answer.params["response_type"] == "ephemeral" and "argue" in answer.params["text"]
-    assert len(posts_in(h, channel)) == 1  # help was not posted publicly
+    assert [p.params.get("thread_ts") for p in posts_in(h, channel)] == [None, lead.response["ts"]]  # not help
 
 
 async def test_counterpoint_subcommand_with_quoted_words(h):

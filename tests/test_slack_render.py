@@ -34,7 +34,9 @@ def test_card_layout_has_claim_quote_attribution_and_counter_with_divider():
     assert message.blocks[1]["text"]["text"] == "> Open source AI is the path forward."
     attribution = message.blocks[2]["elements"][0]["text"]
     assert "*Mark Zuckerberg*" in attribution and "00:41:05" in attribution
-    assert "<https://www.youtube.com/watch?v=oX7OduG1YmI&amp;t=2465|open source>" in attribution
+    # the link reads as the source's title, never a topic word such as "open source"
+    assert "<https://www.youtube.com/watch?v=oX7OduG1YmI&amp;t=2465|Zuckerberg interview notes>" in attribution
+    assert "|open source>" not in attribution
     assert message.blocks[4]["text"]["text"].startswith("*Counterpoint*")
     assert "Closed models are safer" in message.text and "Open source AI is the path forward." in message.text
     assert block_errors(message.blocks) == []
@@ -131,3 +133,25 @@ def test_unformat_turns_slack_markup_into_plain_words():
     text = "hey <@U123|ann> and <!channel> &amp; <#C1|general> see <https://x.example|this> &lt;3"
     assert unformat(text) == "hey @ann and @channel & #general see this <3"
     assert unformat("<!subteam^S1|@devs> <@U9>") == "@devs @U9"
+
+
+def test_a_source_without_a_title_links_as_source():
+    [message] = render_reply(Reply(placement=Placement.THREAD, cards=(card(source_title=""),)))
+    attribution = message.blocks[2]["elements"][0]["text"]
+    assert "<https://www.youtube.com/watch?v=oX7OduG1YmI&amp;t=2465|source>" in attribution
+
+
+def test_plain_text_fallback_of_a_restored_quote_says_it_is_restored():
+    restored = card(text="open source is the way", original_text="unfastened root is the way")
+    [message] = render_reply(Reply(placement=Placement.THREAD, cards=(restored,)))
+    assert "open source is the way" in message.text and "restored" in message.text
+    [plain_card] = render_reply(Reply(placement=Placement.THREAD, cards=(card(),)))
+    assert "restored" not in plain_card.text
+
+
+def test_command_hints_read_as_slack_commands():
+    [message] = render_reply(Reply(placement=Placement.EPHEMERAL,
+                                   body="Use `trigger add <pattern>` or see `topics`; `safety` is a topic."))
+    text = message.blocks[0]["text"]["text"]
+    assert "`/counterpoint trigger add &lt;pattern&gt;`" in text and "`/counterpoint topics`" in text
+    assert "`safety`" in text

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import os
 import socket
 import subprocess
@@ -62,7 +63,8 @@ def signed(body: str, content_type: str) -> dict[str, str]:
             "X-Slack-Signature": SignatureVerifier(SECRET).generate_signature(timestamp=ts, body=body)}
 
 
-async def test_http_mode_serves_slack_events_on_the_port(standin, tmp_path, capsys):
+async def test_http_mode_serves_slack_events_on_the_port(standin, tmp_path, capsys, caplog):
+    caplog.set_level(logging.INFO, logger="adapters.slack.runner")
     port = free_port()
     task, stop = await start(settings_for(standin, tmp_path, slack_signing_secret=SecretStr(SECRET)), port)
     url = f"http://127.0.0.1:{port}/slack/events"
@@ -83,11 +85,14 @@ async def test_http_mode_serves_slack_events_on_the_port(standin, tmp_path, caps
     stop.set()
     assert await task == 0
     out = capsys.readouterr()
-    assert f"127.0.0.1:{port}/slack/events" in out.out
-    assert standin.token not in out.out + out.err and SECRET not in out.out + out.err
+    [ready] = [r for r in caplog.records if r.getMessage().startswith("serving Slack as ")]
+    assert ready.levelno >= logging.INFO and f" on 127.0.0.1:{port}" in ready.getMessage()
+    logged = caplog.text + out.out + out.err
+    assert standin.token not in logged and SECRET not in logged
 
 
-async def test_socket_mode_when_an_app_token_is_set(standin, tmp_path, capsys):
+async def test_socket_mode_when_an_app_token_is_set(standin, tmp_path, caplog):
+    caplog.set_level(logging.INFO, logger="adapters.slack.runner")
     settings = settings_for(standin, tmp_path, slack_app_token=SecretStr(standin.app_token))
     task, stop = await start(settings)
     command = {"command": "/counterpoint", "text": "autoreply on cooldown=0", "team_id": standin.team_id,
@@ -109,7 +114,7 @@ async def test_socket_mode_when_an_app_token_is_set(standin, tmp_path, capsys):
     assert post.params["thread_ts"] == "1600000000.000100" and post.params["blocks"]
     stop.set()
     assert await task == 0
-    assert "Socket Mode" in capsys.readouterr().out
+    assert any(r.getMessage().startswith("connected to Slack over Socket Mode as ") for r in caplog.records)
 
 
 async def test_rejected_tokens_exit_2_with_a_clear_message(standin, tmp_path, capsys):

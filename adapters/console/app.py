@@ -7,13 +7,18 @@ from dataclasses import dataclass, field
 from typing import TextIO
 
 from adapters.console.render import render_reply
-from bot.errors import CorpusError
+from bot.errors import CounterpointError
+from bot.db.engine import safe_url
+from bot.exitcodes import exit_code_for
 from bot.messages import Command, CommandContext, IncomingMessage, Reaction
 from bot.reply import Placement, Reply
 from bot.service import CounterpointService
 from bot.settings import Settings
 
 PLATFORM = WORKSPACE = CHANNEL = "console"
+WHO_MODERATES = ("in the console every participant is a moderator. On Discord moderators are members with the "
+                 "Manage Threads permission in the channel; on Slack, workspace admins and owners and the users "
+                 "in SLACK_MODERATOR_IDS")
 
 CONSOLE_HELP = """Console: type a claim and press Enter (the bot may answer automatically), or a command:
   /argue <claim>  /counter <claim>  /quote <words>  /sources  /topics  /help
@@ -113,10 +118,10 @@ class ConsoleChat:
 
     async def _as(self, name: str) -> None:
         if not name:
-            self.say(f"(you are {self.state.user})")
+            self.say(f"(you are {self.state.user}; {WHO_MODERATES})")
             return
         self.state.user = " ".join(name.split())[:60]
-        self.say(f"(you are now {self.state.user})")
+        self.say(f"(you are now {self.state.user}; {WHO_MODERATES})")
 
     async def _thread(self, thread: str) -> None:
         s = self.state
@@ -147,30 +152,47 @@ class ConsoleChat:
         self.say("(feedback recorded)" if stored else "(not recorded: react with +1 or -1 to a bot message)")
 
 
-async def _read_line(stdin: TextIO) -> str:
-    return await asyncio.get_running_loop().run_in_executor(None, stdin.readline)
+def _readline(stdin: TextIO) -> tuple[str, bool]:
+    """One line and whether it decoded cleanly. A real stdin is read as bytes and decoded here, so bytes
+    that are not valid in its encoding (even with PYTHONIOENCODING=...:strict) cost that line nothing."""
+    buffer = getattr(stdin, "buffer", None)
+    if buffer is None:
+        return stdin.readline(), True
+    raw = buffer.readline()
+    encoding = getattr(stdin, "encoding", None) or "utf-8"
+    try:
+        return raw.decode(encoding), True
+    except UnicodeDecodeError:
+        return raw.decode(encoding, "replace"), False
+
+
+async def _read_line(stdin: TextIO) -> tuple[str, bool]:
+    return await asyncio.get_running_loop().run_in_executor(None, _readline, stdin)
 
 
 async def run_console(settings: Settings, stdin: TextIO = sys.stdin, stdout: TextIO = sys.stdout) -> int:
     """Run the terminal chat until /quit or end of input; returns the exit code."""
     try:
         service = await CounterpointService.start(settings)
-    except CorpusError as exc:
-        stdout.write(f"error: {exc}\n")
-        return 1
+    except CounterpointError as exc:
+        print(f"counterpoint: {exc}", file=sys.stderr)
+        return exit_code_for(exc)
     chat = ConsoleChat(service, stdout)
     try:
         ack = await service.handle_command(Command(name="autoreply", args=("on",), context=chat.state.context()))
         chat.say(f"Counterpoint console. You are “{chat.state.user}” (a moderator). /help lists commands, "
-                 f"/quit leaves.\n{ack.body} (`/autoreply on 0` removes the cooldown.)\n")
+                 f"/quit leaves.\n{ack.body} (`/autoreply on 0` removes the cooldown.)\n"
+                 f"Console database: {safe_url(settings.effective_database_url)} (--db picks another).\n")
         interactive = stdin.isatty()
         while True:
             if interactive:
                 stdout.write(f"{chat.state.where()} {chat.state.user}> ")
                 stdout.flush()
-            line = await _read_line(stdin)
+            line, clean = await _read_line(stdin)
             if not line:
                 break
+            if not clean:
+                chat.say(f"(that line was not valid {stdin.encoding or 'UTF-8'}; undecodable bytes read as �)")
             if not await chat.handle_line(line):
                 break
     finally:

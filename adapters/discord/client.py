@@ -9,15 +9,19 @@ from typing import TYPE_CHECKING, Any
 import discord
 from discord.ext import commands
 
+from adapters.discord.answered import STARTERS_KEPT, answered_text
 from adapters.discord.commands import register_commands, sync_commands
 from adapters.discord.context import incoming_message, is_readable
+from adapters.discord.invite import invite_url
 from adapters.discord.posting import NO_MENTIONS, post_for_message
 from adapters.discord.reactions import reaction_from_event
 from adapters.discord.tree import CounterpointTree
 from bot.reply import Reply
+from bot.service.caches import ScopeCache
 from bot.settings import Settings
 
 if TYPE_CHECKING:
+    from bot.health.metrics import Metrics
     from bot.service.service import CounterpointService
 
 log = logging.getLogger(__name__)
@@ -33,18 +37,6 @@ def bot_intents() -> discord.Intents:
     return intents
 
 
-def parse_shard_count(value: str | None) -> int | str | None:
-    """DISCORD_SHARD_COUNT: unset -> None (one connection), "auto" -> Discord decides, "4" -> 4."""
-    if value is None or not value.strip():
-        return None
-    text = value.strip().lower()
-    if text == "auto":
-        return "auto"
-    if text.isdigit() and int(text) >= 1:
-        return int(text)
-    raise ValueError(f"DISCORD_SHARD_COUNT must be a whole number of shards or 'auto', not {value!r}")
-
-
 class CounterpointHandlers:
     """Event handlers shared by the single-connection and the sharded bot."""
 
@@ -54,11 +46,38 @@ class CounterpointHandlers:
         self.service = service
         # One reply decision at a time per channel, so a burst sees each cooldown in order.
         self._channel_locks: weakref.WeakValueDictionary[str, asyncio.Lock] = weakref.WeakValueDictionary()
+        self.metrics: Metrics | None = getattr(service, "prometheus", None)  # an ObservedService counts
+        self._gateway_up = False
+        self._connects = 0
+        self._starters: ScopeCache[int, str] = ScopeCache(STARTERS_KEPT)  # thread id -> starter text
 
     async def setup_hook(self) -> None:
         register_commands(self.tree)  # type: ignore[attr-defined]
-        guild_ids = Settings.split_ids(self.settings.discord_guild_ids)
-        await sync_commands(self.tree, guild_ids)  # type: ignore[attr-defined]
+        await sync_commands(self.tree, self.settings.discord_guild_ids)  # type: ignore[attr-defined]
+
+    def is_connected(self) -> bool:
+        """Ready, not closed, and the gateway connection up (for /healthz)."""
+        return self.is_ready() and not self.is_closed() and self._gateway_up  # type: ignore[attr-defined]
+
+    async def on_connect(self) -> None:
+        self._connects += 1
+        # the first connection of each shard is not a reconnect
+        if self._connects > (getattr(self, "shard_count", None) or 1) and self.metrics is not None:
+            self.metrics.reconnected()
+        self._gateway_up = True
+
+    async def on_resumed(self) -> None:
+        if self.metrics is not None:
+            self.metrics.reconnected()
+        self._gateway_up = True
+
+    async def on_disconnect(self) -> None:
+        self._gateway_up = False
+
+    async def on_ready(self) -> None:
+        log.info("connected to Discord as %s in %d servers", self.user, len(self.guilds))  # type: ignore[attr-defined]
+        if self.application_id:  # type: ignore[attr-defined]
+            log.info("invite it to another server: %s", invite_url(self.application_id))  # type: ignore[attr-defined]
 
     def _lock_for(self, channel_id: str) -> asyncio.Lock:
         lock = self._channel_locks.get(channel_id)
@@ -90,7 +109,8 @@ class CounterpointHandlers:
         if me is None or message.author.id == me.id or not is_readable(message):
             return None
         channel = await self._where(message)
-        incoming = incoming_message(message, channel)
+        context = await answered_text(self, message, channel, self._starters)  # type: ignore[arg-type]
+        incoming = incoming_message(message, channel, context_text=context)
         async with self._lock_for(incoming.channel_id):
             reply = await self.service.handle_message(incoming)
             if reply is not None:
@@ -124,7 +144,7 @@ class ShardedCounterpointBot(CounterpointHandlers, commands.AutoShardedBot):
 
 def build_bot(settings: Settings, service: "CounterpointService", **options: Any) -> commands.Bot:
     """The bot for these settings; `options` pass through to discord.py (e.g. guild_ready_timeout)."""
-    shards = parse_shard_count(settings.discord_shard_count)
+    shards = settings.discord_shard_count  # None: one connection; "auto": Discord recommends a count
     kwargs: dict[str, Any] = dict(
         command_prefix=commands.when_mentioned,  # unused: Counterpoint has only slash commands
         help_command=None,

@@ -5,6 +5,7 @@ Every command is server-only: answers, triggers and feedback all belong to a ser
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 
 import discord
 from discord import app_commands
@@ -68,23 +69,19 @@ def register_commands(tree: app_commands.CommandTree) -> None:
         tree.add_command(group_cls())
 
 
-async def sync_commands(tree: app_commands.CommandTree, guild_ids: list[str]) -> None:
+async def sync_commands(tree: app_commands.CommandTree, guild_ids: Sequence[int]) -> None:
     """Sync to the listed guilds (instant) when given, else globally (may take a while to show)."""
     if not guild_ids:
         synced = await tree.sync()
         log.info("synced %d global commands", len(synced))
         return
-    for raw in guild_ids:
-        try:
-            guild = discord.Object(id=int(raw))
-        except ValueError:
-            log.warning("DISCORD_GUILD_IDS: %r is not a guild id; skipped", raw)
-            continue
+    for guild_id in guild_ids:
+        guild = discord.Object(id=guild_id)
         tree.copy_global_to(guild=guild)
         try:
             synced = await tree.sync(guild=guild)
         except discord.Forbidden:
             log.warning("cannot sync commands to guild %s: invite the bot with the applications.commands scope",
-                        raw)
+                        guild_id)
             continue
-        log.info("synced %d commands to guild %s", len(synced), raw)
+        log.info("synced %d commands to guild %s", len(synced), guild_id)

@@ -35,8 +35,10 @@ def is_readable(message: discord.Message) -> bool:
     return message.guild is not None and message.type in READABLE_TYPES
 
 
-def incoming_message(message: discord.Message, channel: object | None = None) -> IncomingMessage:
-    """The core's view of a guild message; `channel` overrides an unresolved `message.channel`."""
+def incoming_message(message: discord.Message, channel: object | None = None, *,
+                     context_text: str | None = None) -> IncomingMessage:
+    """The core's view of a guild message; `channel` overrides an unresolved `message.channel`; `context_text`
+    is what the message answers (adapters.discord.answered)."""
     where = channel if channel is not None else message.channel
     channel_id, thread_id = channel_and_thread(where)
     assert message.guild is not None
@@ -51,6 +53,7 @@ def incoming_message(message: discord.Message, channel: object | None = None) ->
         thread_id=thread_id,
         author_is_bot=message.author.bot or message.webhook_id is not None,
         is_moderator=can_manage_threads(where, message.author),
+        context_text=context_text,
     )
 
 

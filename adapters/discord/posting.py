@@ -23,15 +23,20 @@ THREAD_PERMISSIONS_HINT = (
 
 
 class PostedListener(Protocol):
-    """The one service method posting needs."""
+    """The service methods posting needs."""
 
     async def reply_posted(self, reply: Reply, *, platform: str, workspace_id: str, channel_id: str,
                            thread_id: str | None, message_ids: Sequence[str]) -> None: ...
 
+    async def reply_failed(self, reply: Reply, *, platform: str, workspace_id: str, channel_id: str) -> bool: ...
 
-async def send_all(destination: discord.abc.Messageable, messages: list[OutgoingMessage]) -> list[str]:
-    """Send each message in order; returns the posted message ids."""
-    ids: list[str] = []
+
+async def send_all(destination: discord.abc.Messageable, messages: list[OutgoingMessage],
+                   ids: list[str] | None = None) -> list[str]:
+    """Send each message in order; returns the posted message ids (also appended to `ids` as they are sent,
+    so a caller still knows what was posted when a later message fails). discord.py itself retries rate
+    limits (429, honouring retry_after) and server errors (5xx) a bounded number of times."""
+    ids = [] if ids is None else ids
     for out in messages:
         sent = await destination.send(content=out.content, embeds=list(out.embeds), allowed_mentions=NO_MENTIONS)
         ids.append(str(sent.id))
@@ -63,30 +68,51 @@ async def post_for_message(client: discord.Client, service: PostedListener, repl
 
     `channel` is the message's channel when the caller had to resolve it (a thread not in the cache).
     """
-    rendered = render_reply(reply)
-    here = channel if isinstance(channel, discord.abc.Messageable) else message.channel
-    where: discord.abc.Messageable | None = here
     if reply.placement is Placement.EPHEMERAL:
         log.debug("dropping an ephemeral reply to a plain message %s", message.id)
         return []
+    guild_id = message.guild.id if message.guild else None
+    ids: list[str] = []
+    try:
+        where = await _destination(client, reply, message, channel)
+        if where is None:
+            await _release(service, reply, guild_id, message)
+            return []
+        await send_all(where, render_reply(reply), ids)
+    except Exception:
+        if not ids:  # nothing was posted: give the message back, so a redelivery of it is answered
+            await _release(service, reply, guild_id, message)
+            raise
+        log.warning("reply to %s only partly posted (%d message(s))", message.id, len(ids), exc_info=True)
+    await _announce(service, reply, guild_id, where, ids)
+    return ids
+
+
+async def _destination(client: discord.Client, reply: Reply, message: discord.Message,
+                       channel: object | None) -> discord.abc.Messageable | None:
+    """Where an automatic reply goes: the message's thread, the reply's thread, or a new thread from it."""
+    here = channel if isinstance(channel, discord.abc.Messageable) else message.channel
     if reply.placement is Placement.THREAD and reply.thread_id and reply.thread_id != str(message.channel.id):
         where = await _resolve_thread(client, reply.thread_id)
-    elif reply.placement is Placement.NEW_THREAD and not isinstance(here, discord.Thread):
+        if where is None:
+            log.warning("thread %s for a reply is gone; reply dropped", reply.thread_id)
+        return where
+    if reply.placement is Placement.NEW_THREAD and not isinstance(here, discord.Thread):
         try:
-            where = await message.create_thread(name=thread_name(reply))
+            return await message.create_thread(name=thread_name(reply))
         except discord.Forbidden:
             log.warning("missing Create Public Threads permission in channel %s; reply dropped", message.channel.id)
-            return []
+            return None
         except discord.HTTPException as exc:
             if exc.code != THREAD_EXISTS:
                 raise
-            where = await _resolve_thread(client, str(message.id))  # someone opened it first: answer there
-    if where is None:
-        log.warning("thread %s for a reply is gone; reply dropped", reply.thread_id)
-        return []
-    ids = await send_all(where, rendered)
-    await _announce(service, reply, message.guild.id if message.guild else None, where, ids)
-    return ids
+            return await _resolve_thread(client, str(message.id))  # opened before (by us or someone): answer there
+    return here
+
+
+async def _release(service: PostedListener, reply: Reply, guild_id: int | None, message: discord.Message) -> None:
+    channel_id = reply.channel_id or str(message.channel.id)
+    await service.reply_failed(reply, platform=PLATFORM, workspace_id=str(guild_id or ""), channel_id=channel_id)
 
 
 async def _respond(interaction: discord.Interaction, messages: list[OutgoingMessage], *, ephemeral: bool) -> list[str]:

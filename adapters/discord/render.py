@@ -9,7 +9,8 @@ from adapters.discord.limits import (
     AUTHOR_MAX, CONTENT_MAX, DESCRIPTION_MAX, EMBED_TOTAL_MAX, EMBEDS_PER_MESSAGE, FIELD_VALUE_MAX, FOOTER_MAX,
     THREAD_NAME_MAX, TITLE_MAX, URL_MAX, cut, escape, split_text,
 )
-from bot.reply import QuoteCard, Reply
+from bot.reply import Placement, QuoteCard, Reply
+from bot.service.plaintext import slash_hints
 
 STANCE_COLOURS: dict[str, discord.Colour] = {
     "open": discord.Colour(0x2ECC71),  # green
@@ -40,9 +41,10 @@ def thread_name(reply: Reply) -> str:
     return "Counterpoint"
 
 
-def _footer(card: QuoteCard) -> str:
+def _footer(card: QuoteCard, show_id: bool = False) -> str:
     q = card.quote
-    return " · ".join(part for part in (q.speaker, q.source_title, q.locator) if part and part.strip())
+    ident = f"argument {card.argument_id}" if show_id and card.argument_id else None
+    return " · ".join(part for part in (q.speaker, q.source_title, q.locator, ident) if part and part.strip())
 
 
 def _block_quote(text: str) -> str:
@@ -55,8 +57,11 @@ def _safe_url(url: str | None) -> str | None:
     return None
 
 
-def card_embed(card: QuoteCard) -> discord.Embed:
-    """One embed for one card: claim as title, the verbatim quote as a block quote, attribution below."""
+def card_embed(card: QuoteCard, *, show_id: bool = False) -> discord.Embed:
+    """One embed for one card: claim as title, the verbatim quote as a block quote, attribution below.
+
+    Argument ids are internal: only `show_id` (a reply only the moderator who asked sees) puts one in the footer.
+    """
     q = card.quote
     title = (COUNTER_PREFIX if card.is_counter else "") + escape(card.claim)
     embed = discord.Embed(
@@ -65,8 +70,8 @@ def card_embed(card: QuoteCard) -> discord.Embed:
         colour=STANCE_COLOURS.get(card.stance, discord.Colour.light_grey()),
     )
     label = STANCE_LABELS.get(card.stance, card.stance)
-    embed.set_author(name="Passage" if card.is_passage else cut(f"{label} · {card.argument_id}", AUTHOR_MAX))
-    footer = _footer(card)
+    embed.set_author(name="Passage" if card.is_passage else cut(label, AUTHOR_MAX))
+    footer = _footer(card, show_id)
     if footer:
         embed.set_footer(text=cut(footer, FOOTER_MAX))
     if q.original_text is not None:
@@ -91,21 +96,21 @@ def _content_parts(reply: Reply) -> list[str]:
     if reply.title and reply.title.strip():
         pieces.append("**" + cut(escape(" ".join(reply.title.split())), TITLE_MAX) + "**")
     if reply.body and reply.body.strip():
-        pieces.append(escape(reply.body.strip()))
+        pieces.append(escape(slash_hints(reply.body.strip(), "/")))  # hints as slash commands: `/trigger add`
     text = "\n".join(pieces)
     if not text and not reply.cards:
         text = escape(reply.fallback_text.strip()) or EMPTY_REPLY
     return split_text(text, CONTENT_MAX, MAX_TEXT_MESSAGES) if text else []
 
 
-def _card_groups(cards: tuple[QuoteCard, ...]) -> list[list[discord.Embed]]:
+def _card_groups(cards: tuple[QuoteCard, ...], show_ids: bool) -> list[list[discord.Embed]]:
     """Cards grouped as [match card, its counter cards...] so a pair stays in one message if it can."""
     groups: list[list[discord.Embed]] = []
     for card in cards:
         if card.is_counter and groups:
-            groups[-1].append(card_embed(card))
+            groups[-1].append(card_embed(card, show_id=show_ids))
         else:
-            groups.append([card_embed(card)])
+            groups.append([card_embed(card, show_id=show_ids)])
     return groups
 
 
@@ -133,7 +138,8 @@ def _pack(groups: list[list[discord.Embed]]) -> list[list[discord.Embed]]:
 def render_reply(reply: Reply) -> list[OutgoingMessage]:
     """The messages that carry `reply`, in order; each one within Discord's limits."""
     texts = _content_parts(reply)
-    batches = _pack(_card_groups(reply.cards))
+    # an ephemeral reply is seen by the moderator who ran the command alone: there the ids help
+    batches = _pack(_card_groups(reply.cards, show_ids=reply.placement is Placement.EPHEMERAL))
     messages = [OutgoingMessage(content=t) for t in texts[:-1]]
     last_text = texts[-1] if texts else None
     if batches:

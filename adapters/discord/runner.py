@@ -10,9 +10,11 @@ from typing import Any
 
 import aiohttp
 import discord
+from discord.ext import commands
 
-from adapters.discord.client import build_bot, parse_shard_count
+from adapters.discord.client import build_bot
 from adapters.discord.endpoints import point_at_server
+from adapters.web.health import health_server
 from bot.errors import CounterpointError
 from bot.settings import Settings
 
@@ -44,46 +46,64 @@ def _fail(text: str, code: int) -> int:
     return code
 
 
-async def run_discord(settings: Settings, **bot_options: Any) -> int:
-    """Run the Discord bot; returns the process exit code (0 stopped cleanly, 1 failed, 2 not configured)."""
+async def run_discord(settings: Settings, *, stop: asyncio.Event | None = None, **bot_options: Any) -> int:
+    """Run the Discord bot until SIGTERM (or `stop` is set); the exit code (0 stopped, 1 failed, 2 not configured)."""
     token = _token(settings)
     if not token:
         return _fail(NO_TOKEN, 2)
-    try:
-        parse_shard_count(settings.discord_shard_count)
-    except ValueError as exc:
-        return _fail(f"counterpoint: {exc}", 2)
     point_at_server(settings)
 
-    from bot.service.service import CounterpointService  # imported late: it loads the corpus machinery
+    # imported late: they load the corpus machinery
+    from bot.health.metrics import ErrorCounter, Metrics
+    from bot.health.observed import ObservedService
 
     try:
-        service = await CounterpointService.start(settings)
+        service = await ObservedService.start(settings, metrics=Metrics("discord"))
     except CounterpointError as exc:
         return _fail(f"counterpoint: cannot start: {exc}", 1)
     try:
         bot = build_bot(settings, service, **bot_options)
-        async with bot:
-            loop = asyncio.get_running_loop()
-            with contextlib.suppress(NotImplementedError):  # not available on Windows
-                loop.add_signal_handler(signal.SIGTERM, lambda: asyncio.ensure_future(bot.close()))
-            try:
-                await bot.start(token)
-            except discord.LoginFailure:
-                return _fail(BAD_TOKEN, 1)
-            except discord.PrivilegedIntentsRequired:
-                return _fail(NO_INTENT, 1)
-            except discord.ConnectionClosed as exc:
-                if exc.code == 4004:  # the gateway's "authentication failed"
-                    return _fail(BAD_TOKEN, 1)
-                return _fail(f"counterpoint: Discord closed the connection (code {exc.code}): {exc.reason}", 1)
-            except (discord.GatewayNotFound, aiohttp.ClientError, OSError) as exc:
-                return _fail(f"counterpoint: cannot reach Discord: {exc}", 1)
-            finally:
-                with contextlib.suppress(NotImplementedError):
-                    loop.remove_signal_handler(signal.SIGTERM)
+        health = service.health(connected=bot.is_connected)  # type: ignore[attr-defined]
+        try:
+            async with health_server(settings, health, service.prometheus):
+                with ErrorCounter(service.prometheus):
+                    return await _connect(bot, token, stop)
+        except OSError as exc:  # HEALTH_PORT is taken or not ours to bind
+            return _fail(f"counterpoint: cannot serve HEALTH_PORT on {settings.health_host}:{settings.health_port}: "
+                         f"{exc.strerror or exc}", 1)
     finally:
         await service.close()
+
+
+async def _close_on(stop: asyncio.Event, bot: commands.Bot) -> None:
+    await stop.wait()
+    await bot.close()
+
+
+async def _connect(bot: commands.Bot, token: str, stop: asyncio.Event | None) -> int:
+    """Log in and stay connected until the bot is closed (SIGTERM or `stop`); the exit code."""
+    async with bot:
+        loop = asyncio.get_running_loop()
+        with contextlib.suppress(NotImplementedError):  # not available on Windows
+            loop.add_signal_handler(signal.SIGTERM, lambda: asyncio.ensure_future(bot.close()))
+        closer = asyncio.ensure_future(_close_on(stop, bot)) if stop is not None else None
+        try:
+            await bot.start(token)
+        except discord.LoginFailure:
+            return _fail(BAD_TOKEN, 1)
+        except discord.PrivilegedIntentsRequired:
+            return _fail(NO_INTENT, 1)
+        except discord.ConnectionClosed as exc:
+            if exc.code == 4004:  # the gateway's "authentication failed"
+                return _fail(BAD_TOKEN, 1)
+            return _fail(f"counterpoint: Discord closed the connection (code {exc.code}): {exc.reason}", 1)
+        except (discord.GatewayNotFound, aiohttp.ClientError, OSError) as exc:
+            return _fail(f"counterpoint: cannot reach Discord: {exc}", 1)
+        finally:
+            if closer is not None and not (stop is not None and stop.is_set()):
+                closer.cancel()  # never while it is closing the bot: that would cancel the close itself
+            with contextlib.suppress(NotImplementedError):
+                loop.remove_signal_handler(signal.SIGTERM)
     return 0
 
 

@@ -7,11 +7,12 @@ from typing import TYPE_CHECKING
 from pydantic import SecretStr
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetryHandler
-from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack import commands, events
 from adapters.slack.deps import SlackDeps
 from adapters.slack.moderators import UserDirectory
+from adapters.slack.replay import SeenSignatures, VerifyOnce
+from bot.logsetup import RejectedBodyFilter
 from bot.settings import Settings
 
 if TYPE_CHECKING:
@@ -52,17 +53,23 @@ def build_app(settings: Settings, service: CounterpointService) -> tuple[AsyncAp
     if missing:
         raise SlackConfigError("Slack needs " + " and ".join(missing))
     signing_secret = secret_value(settings.slack_signing_secret)
-    client = AsyncWebClient(token=secret_value(settings.slack_bot_token), base_url=api_base_url(settings),
-                            logger=logging.getLogger("slack_sdk.web"))
-    client.retry_handlers.append(AsyncRateLimitErrorRetryHandler(max_retry_count=2))  # honour Retry-After
+    bolt_logger = logging.getLogger("adapters.slack.bolt")
+    if not any(isinstance(f, RejectedBodyFilter) for f in bolt_logger.filters):
+        bolt_logger.addFilter(RejectedBodyFilter())  # Bolt's loggers copy it: no request body in any log
     app = AsyncApp(
         signing_secret=signing_secret,  # "" rather than None: bolt must not read the environment itself
-        client=client,
+        # the token, not a client: with a client Bolt warns that SLACK_BOT_TOKEN from the environment is unused
+        token=secret_value(settings.slack_bot_token),
+        # Requests are verified by VerifyOnce (401 for odd headers, replays answered once) in Bolt's place;
         # Socket Mode without a signing secret: requests arrive over the authenticated socket.
-        request_verification_enabled=bool(signing_secret),
-        logger=logging.getLogger("adapters.slack.bolt"),
+        request_verification_enabled=False,
+        before_authorize=VerifyOnce(signing_secret, SeenSignatures(service._core.db)) if signing_secret else None,
+        logger=bolt_logger,
     )
-    deps = SlackDeps(service=service, users=UserDirectory(Settings.split_ids(settings.slack_moderator_ids)))
+    # Bolt copies its client's base URL and retry handlers into the client of every request.
+    app.client.base_url = api_base_url(settings)
+    app.client.retry_handlers.append(AsyncRateLimitErrorRetryHandler(max_retry_count=2))  # honour Retry-After
+    deps = SlackDeps(service=service, users=UserDirectory(settings.slack_moderator_ids))
     commands.register(app, deps)
     events.register(app, deps)
     return app, deps

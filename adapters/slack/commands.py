@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import logging
-import shlex
+from dataclasses import replace
 from typing import Any
 
 from slack_bolt.async_app import AsyncApp
@@ -13,23 +13,26 @@ from adapters.slack.deps import SlackDeps
 from adapters.slack.escape import unformat
 from adapters.slack.poster import Respond, Target, deliver
 from bot.messages import Command, CommandContext
+from bot.reply import Placement, Reply
+from bot.service.args import cut_at_word
 
 log = logging.getLogger(__name__)
 
-SHORTCUTS = {"/argue": "argue", "/counter": "counter"}
-
-
-def split_words(text: str) -> tuple[str, ...]:
-    """Shell-style words (quotes group words, `key="a b"` stays one word); whitespace split if quotes don't pair."""
-    try:
-        return tuple(shlex.split(text))
-    except ValueError:
-        return tuple(text.split())
+MAIN_COMMAND = "/counterpoint"
+# Shortcuts with names no other app is likely to use; /argue and /counter still work where an older
+# install of the manifest created them.
+SHORTCUTS = {"/cp-argue": "argue", "/cp-counter": "counter", "/argue": "argue", "/counter": "counter"}
+COMMAND_NAMES = (MAIN_COMMAND, *SHORTCUTS)
+LEAD_CLAIM_MAX = 120
 
 
 def parse(command_name: str, text: str) -> tuple[str, tuple[str, ...]]:
-    """(subcommand, args) for a slash command and its text; an empty `/counterpoint` means help."""
-    words = split_words(unformat(text).strip())
+    """(subcommand, args) for a slash command and its text; an empty `/counterpoint` means help.
+
+    The words are split at whitespace only: the service splits quotes and `key=value` once, so an apostrophe
+    (`claim=Meta's plan isn't open`) or a quoted value (`topic="safety risk"`) reaches it as typed.
+    """
+    words = tuple(unformat(text).split())
     if command_name in SHORTCUTS:
         return SHORTCUTS[command_name], words
     if not words:
@@ -45,7 +48,7 @@ def register(app: AsyncApp, deps: SlackDeps) -> None:
         async with deps.deliveries.handling(command.get("trigger_id") or "command") as handling:
             handling.outcome = await _answer(deps, command, client, respond)
 
-    for name in ("/counterpoint", *SHORTCUTS):
+    for name in COMMAND_NAMES:
         app.command(name)(on_command)
 
 
@@ -80,7 +83,19 @@ async def handle(deps: SlackDeps, command: dict[str, Any], client: AsyncWebClien
         is_moderator=needs_rights and await deps.users.is_moderator(client, user_id),
     )
     reply = await service.handle_command(Command(name, args, context))  # unknown names get the service's error
+    reply = in_a_thread(reply, name, args, context.user_name)
     target = Target(context.workspace_id, context.channel_id, user_id, None, respond)
     posted = await deliver(reply, target, client, service)
     return "posted" if posted else reply.placement.value
 
+
+
+def in_a_thread(reply: Reply, name: str, args: tuple[str, ...], user_name: str) -> Reply:
+    """A public answer with quote cards goes in a thread under one short line in the channel, not as one long post."""
+    if reply.placement is not Placement.CHANNEL or not reply.cards:
+        return reply
+    asked = cut_at_word(" ".join(args), LEAD_CLAIM_MAX)
+    title = f"{reply.title or 'Counterpoint'}: “{asked}”" if asked else reply.title or "Counterpoint"
+    body = f"{user_name} asked with `{MAIN_COMMAND} {name}` 🧵"  # no "see the thread": a fallback posts them inline
+    return replace(reply, placement=Placement.NEW_THREAD, message_id=None, thread_id=None, title=title,
+                   body=(reply.body + "\n" + body) if reply.body.strip() else body)

@@ -1,6 +1,7 @@
 """Slack events: plain user messages go to the service for auto replies; 👍/👎 on the bot's replies are feedback."""
 from __future__ import annotations
 
+import asyncio
 import logging
 from typing import Any
 
@@ -12,10 +13,15 @@ from adapters.slack.deps import SlackDeps
 from adapters.slack.escape import unformat
 from adapters.slack.poster import Target, deliver
 from bot.messages import IncomingMessage, Reaction
+from bot.service.caches import ScopeCache
+from bot.service.thread_context import needs_context
 
 log = logging.getLogger(__name__)
 
 FEEDBACK_EMOJI = frozenset({"+1", "thumbsup", "-1", "thumbsdown"})
+PARENT_TIMEOUT = 2.0  # seconds: a slow lookup costs a reply its context, never the reply
+PARENTS_KEPT = 1024  # thread parents remembered: conversations.replies is tightly rate limited
+Parents = ScopeCache[tuple[str, str], str]  # (channel, thread_ts) -> the parent's text ("" when it has none)
 
 
 def retry_num(request: AsyncBoltRequest | None, body: dict[str, Any]) -> int:
@@ -47,14 +53,38 @@ def base_emoji(name: str) -> str:
     return name.split("::", 1)[0]
 
 
+async def parent_text(client: AsyncWebClient, event: dict[str, Any], parents: Parents) -> str | None:
+    """For a reply in a thread, the text of the thread's parent message (a person's, not a bot's); else None.
+    A failed lookup is no error: the reply is then read on its own."""
+    channel, thread_ts = event.get("channel") or "", event.get("thread_ts")
+    if not thread_ts or thread_ts == event.get("ts"):
+        return None
+    known = parents.peek((channel, thread_ts))
+    if known is not None:
+        return known or None
+    try:
+        answer = await asyncio.wait_for(client.conversations_replies(channel=channel, ts=thread_ts, limit=1),
+                                        PARENT_TIMEOUT)
+    except Exception as exc:  # timeouts, rate limits, missing scopes, a closed connection
+        log.debug("could not read the parent of thread %s in %s: %s", thread_ts, channel, exc.__class__.__name__)
+        return None
+    found = [m for m in answer.get("messages") or [] if isinstance(m, dict) and m.get("ts") == thread_ts]
+    parent = found[0] if found else {}
+    by_bot = parent.get("bot_id") or parent.get("bot_profile") or parent.get("subtype") == "bot_message"
+    text = "" if by_bot else unformat(parent.get("text") or "").strip()
+    parents.put((channel, thread_ts), text)
+    return text or None
+
+
 def register(app: AsyncApp, deps: SlackDeps) -> None:
     """Attach the event listeners to `app`."""
+    parents: Parents = ScopeCache(PARENTS_KEPT)
 
     async def on_message(body: dict[str, Any], event: dict[str, Any], context: Any, client: AsyncWebClient,
                          request: AsyncBoltRequest) -> None:
         key = body.get("event_id") or f"{event.get('channel')}:{event.get('ts')}"
         async with deps.deliveries.handling(key) as handling:
-            handling.outcome = await _handle_message(deps, body, event, context, client, request)
+            handling.outcome = await _handle_message(deps, body, event, context, client, request, parents)
 
     async def on_reaction(body: dict[str, Any], event: dict[str, Any], context: Any,
                           client: AsyncWebClient) -> None:
@@ -72,7 +102,7 @@ def register(app: AsyncApp, deps: SlackDeps) -> None:
 
 
 async def _handle_message(deps: SlackDeps, body: dict[str, Any], event: dict[str, Any], context: Any,
-                          client: AsyncWebClient, request: AsyncBoltRequest) -> str:
+                          client: AsyncWebClient, request: AsyncBoltRequest, parents: Parents) -> str:
     reason = skip_reason(event, context.get("bot_user_id"))
     if reason:
         return f"ignored: {reason}"
@@ -81,6 +111,7 @@ async def _handle_message(deps: SlackDeps, body: dict[str, Any], event: dict[str
     if not deps.deliveries.claim(claim):
         return f"duplicate (retry {retry_num(request, body)})"
     workspace_id = body.get("team_id") or event.get("team") or context.get("team_id") or ""
+    text = unformat(event.get("text") or "")
     msg = IncomingMessage(
         platform="slack",
         workspace_id=workspace_id,
@@ -88,9 +119,10 @@ async def _handle_message(deps: SlackDeps, body: dict[str, Any], event: dict[str
         message_id=event["ts"],
         author_id=event["user"],
         author_name=event["user"],
-        text=unformat(event.get("text") or ""),
+        text=text,
         thread_id=event.get("thread_ts"),
         author_is_bot=False,
+        context_text=await parent_text(client, event, parents) if needs_context(text) else None,
     )
     try:
         reply = await deps.service.handle_message(msg)

@@ -1,11 +1,13 @@
 """Post a rendered Reply where its placement says, and tell the service which messages carry it."""
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+import aiohttp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
@@ -20,6 +22,13 @@ log = logging.getLogger(__name__)
 Respond = Callable[..., Awaitable[Any]]
 # Errors that mean "the bot cannot post here"; a slash command can still answer through its response_url.
 _NOT_HERE = frozenset({"not_in_channel", "channel_not_found", "is_archived", "restricted_action"})
+POST_ATTEMPTS = 3
+MAX_RETRY_AFTER = 30.0  # seconds; a longer Retry-After is waited out in this many seconds, then tried
+_TRANSIENT = frozenset({"ratelimited", "internal_error", "fatal_error", "service_unavailable", "request_timeout"})
+
+
+class PostFailed(Exception):
+    """Nothing of an automatic reply could be posted (its claim was released, so a retry can answer)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,11 +42,55 @@ class Target:
     respond: Respond | None = None  # a slash command's response_url
 
 
+def _slack_error(exc: SlackApiError) -> str:
+    data = getattr(exc.response, "data", None)
+    return str(data.get("error") or "unknown_error") if isinstance(data, dict) else "unknown_error"
+
+
+def retry_delay(exc: Exception, attempt: int) -> float | None:
+    """Seconds to wait before trying a failed post again, or None when trying again cannot help."""
+    if isinstance(exc, (aiohttp.ClientConnectionError, asyncio.TimeoutError)):
+        return 0.5 * 2 ** (attempt - 1)
+    if not isinstance(exc, SlackApiError):
+        return None
+    status = getattr(exc.response, "status_code", 200)
+    error = _slack_error(exc)
+    if status == 429 or error == "ratelimited":
+        headers = {k.lower(): v for k, v in (getattr(exc.response, "headers", None) or {}).items()}
+        value = headers.get("retry-after")
+        value = value[0] if isinstance(value, list) and value else value
+        try:
+            return min(max(float(value), 0.0), MAX_RETRY_AFTER)
+        except (TypeError, ValueError):
+            return 1.0
+    if status >= 500 or error in _TRANSIENT:
+        return 0.5 * 2 ** (attempt - 1)
+    return None
+
+
 async def _post(client: AsyncWebClient, channel: str, message: SlackMessage, thread_ts: str | None) -> str:
-    resp = await client.chat_postMessage(channel=channel, text=message.text, blocks=message.blocks,
-                                         thread_ts=thread_ts, unfurl_links=False, unfurl_media=False,
-                                         link_names=False)
-    return str(resp["ts"])
+    """chat.postMessage, tried up to POST_ATTEMPTS times on rate limits (honouring Retry-After), server
+    errors and lost connections."""
+    for attempt in range(1, POST_ATTEMPTS + 1):
+        try:
+            resp = await client.chat_postMessage(channel=channel, text=message.text, blocks=message.blocks,
+                                                 thread_ts=thread_ts, unfurl_links=False, unfurl_media=False,
+                                                 link_names=False)
+            return str(resp["ts"])
+        except (SlackApiError, aiohttp.ClientConnectionError, asyncio.TimeoutError) as exc:
+            delay = retry_delay(exc, attempt)
+            if delay is None or attempt == POST_ATTEMPTS:
+                raise
+            log.warning("posting to %s failed (%s); trying again in %.1f s (attempt %d of %d)", channel,
+                        _describe(exc), delay, attempt + 1, POST_ATTEMPTS)
+            await asyncio.sleep(delay)
+    raise AssertionError("unreachable")
+
+
+def _describe(exc: Exception) -> str:
+    if isinstance(exc, SlackApiError):
+        return f"HTTP {getattr(exc.response, 'status_code', '?')} {_slack_error(exc)}"
+    return type(exc).__name__
 
 
 async def post_ephemeral(client: AsyncWebClient, target: Target, messages: list[SlackMessage]) -> None:
@@ -73,10 +126,14 @@ async def deliver(reply: Reply, target: Target, client: AsyncWebClient,
         for message in plan:
             where = (ids[0] if ids else None) if under_lead else thread_ts
             ids.append(await _post(client, channel, message, where))
-    except SlackApiError as exc:
-        error = exc.response.get("error", "unknown_error")
+    except (SlackApiError, aiohttp.ClientConnectionError, asyncio.TimeoutError) as exc:
+        error = _slack_error(exc) if isinstance(exc, SlackApiError) else type(exc).__name__
         log.warning("posting to %s failed after %d of %d messages: %s", channel, len(ids), len(plan), error)
         if not ids:
+            released = await service.reply_failed(reply, platform="slack", workspace_id=target.workspace_id,
+                                                  channel_id=channel)
+            if target.respond is None and released:  # a chat message: Slack's retry of the event may answer it
+                raise PostFailed(f"chat.postMessage to {channel} failed: {error}") from None
             await _answer_elsewhere(reply, target, error)
             return []
     if under_lead:

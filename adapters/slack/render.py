@@ -6,6 +6,7 @@ from typing import Any
 
 from adapters.slack.escape import cut, escape, link, plain, quote_block
 from bot.reply import QuoteCard, Reply
+from bot.service.plaintext import slash_hints
 
 MAX_BLOCKS = 50  # per message
 MAX_SECTION_TEXT = 3000
@@ -15,6 +16,8 @@ MAX_CONTEXT_TEXT = 3000
 MAX_FALLBACK_TEXT = 3000
 
 STANCE_LABELS = {"open": "🔓 open side", "closed": "🔒 closed side", "mixed": "⚖️ mixed"}
+COMMAND_PREFIX = "/counterpoint "  # how a command hint reads on Slack: `/counterpoint trigger add`
+RESTORED_MARK = " (restored reading: the source was machine-reworded)"
 
 Block = dict[str, Any]
 
@@ -57,7 +60,7 @@ def _body_chunks(body: str) -> list[str]:
     """Escaped body split at paragraph (else line) breaks into pieces that fit one section."""
     chunks: list[str] = []
     current = ""
-    for para in escape(body.strip()).split("\n"):
+    for para in escape(slash_hints(body.strip(), COMMAND_PREFIX)).split("\n"):
         candidate = f"{current}\n{para}" if current else para
         if len(candidate) <= MAX_SECTION_TEXT:
             current = candidate
@@ -76,10 +79,13 @@ def _body_chunks(body: str) -> list[str]:
 
 def _attribution(card: QuoteCard) -> str:
     q = card.quote
-    parts = [f"*{escape(q.speaker)}*" if q.speaker else "", escape(q.source_title), escape(q.locator or "")]
-    if q.url:
-        # Only corpus URLs become links; a moderator-supplied URL stays plain, escaped text.
-        parts.append(escape(q.url) if q.moderator_supplied else link(q.url, "open source"))
+    title = escape(q.source_title)
+    extra = ""
+    if q.url and q.moderator_supplied:  # a moderator-supplied URL stays plain, escaped text, never a link
+        extra = escape(q.url)
+    elif q.url:  # the link reads as the source's title (or "source"), never a topic word
+        title = link(q.url, q.source_title or "source")
+    parts = [f"*{escape(q.speaker)}*" if q.speaker else "", title, escape(q.locator or ""), extra]
     return "— " + " · ".join(p for p in parts if p)
 
 
@@ -99,7 +105,7 @@ def _card_group(card: QuoteCard) -> _Group:
     q = card.quote
     who = ", ".join(p for p in (q.speaker, q.source_title, q.locator) if p)
     label = "Counterpoint: " if card.is_counter else ""
-    fallback = f"{label}{card.claim}\n“{q.text}” — {who}"
+    fallback = f"{label}{card.claim}\n“{q.text}” — {who}{RESTORED_MARK if card.restored else ''}"
     return _Group(blocks, escape(fallback))
 
 

@@ -3,8 +3,10 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import signal
 import sys
+from typing import TYPE_CHECKING, Any
 
 from aiohttp import ClientError, web
 from slack_bolt.adapter.socket_mode.aiohttp import AsyncSocketModeHandler
@@ -13,8 +15,16 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack.app import EVENTS_PATH, api_base_url, build_app, missing_settings, secret_value
+from adapters.web.health import health_routes, health_server
 from bot.errors import CounterpointError
+from bot.exitcodes import exit_code_for
 from bot.settings import Settings
+
+if TYPE_CHECKING:
+    from bot.health.metrics import Metrics
+    from bot.health.observed import ObservedService
+
+log = logging.getLogger(__name__)
 
 HELP = """\
 Counterpoint cannot start on Slack: {missing} not set.
@@ -54,7 +64,7 @@ async def check_tokens(settings: Settings) -> tuple[int, str]:
     return 0, f"{auth.get('user')} in {auth.get('team')}"
 
 
-async def run_slack(settings: Settings, port: int, *, host: str = "0.0.0.0",
+async def run_slack(settings: Settings, port: int, *, host: str | None = None,
                     stop: asyncio.Event | None = None, started: asyncio.Event | None = None) -> int:
     """Serve Slack until `stop` is set (or SIGINT/SIGTERM); returns the exit code.
 
@@ -67,46 +77,77 @@ async def run_slack(settings: Settings, port: int, *, host: str = "0.0.0.0",
     code, who = await check_tokens(settings)
     if code:
         return code
-    from bot.service.service import CounterpointService  # the core only loads once Slack is reachable
+    # the core only loads once Slack is reachable
+    from bot.health.metrics import ErrorCounter, Metrics
+    from bot.health.observed import ObservedService
 
     if stop is None:
         stop = asyncio.Event()
         _install_stop_signals(stop)
     try:
-        service = await CounterpointService.start(settings)
+        service = await ObservedService.start(settings, metrics=Metrics("slack"))
     except CounterpointError as exc:
         print(f"Counterpoint cannot start: {exc}", file=sys.stderr)
-        return 1
+        return exit_code_for(exc)
     try:
         app, deps = build_app(settings, service)
         app_token = secret_value(settings.slack_app_token)
-        if app_token:
-            code = await _serve_socket_mode(app, app_token, who, stop, started)
-        else:
-            code = await _serve_http(app, host, port, who, stop, started)
+        with ErrorCounter(service.prometheus):
+            if app_token:
+                code = await _serve_socket_mode(app, app_token, who, stop, started, settings, service)
+            else:
+                code = await _serve_http(app, host or settings.slack_host, port, who, stop, started, settings,
+                                         service)
         await deps.deliveries.drain()
         return code
     finally:
         await service.close()
 
 
+def _count_reconnects(client: Any, metrics: Metrics) -> None:
+    """Count each socket connection after the first (the SDK reconnects on its own when Slack drops one)."""
+    connect = client.connect
+    connections = 0
+
+    async def counted() -> None:
+        nonlocal connections
+        await connect()
+        connections += 1
+        if connections > 1:
+            metrics.reconnected()
+
+    client.connect = counted
+
+
 async def _serve_socket_mode(app: AsyncApp, app_token: str, who: str, stop: asyncio.Event,
-                             started: asyncio.Event | None) -> int:
+                             started: asyncio.Event | None, settings: Settings, service: ObservedService) -> int:
     handler = AsyncSocketModeHandler(app, app_token)
-    await handler.connect_async()
+    _count_reconnects(handler.client, service.prometheus)
+    health = service.health(connected=handler.client.is_connected)
     try:
-        print(f"Counterpoint is connected to Slack over Socket Mode as {who}.", flush=True)
-        if started is not None:
-            started.set()
-        await stop.wait()
-    finally:
-        await handler.close_async()
+        async with health_server(settings, health, service.prometheus):
+            await handler.connect_async()
+            try:
+                log.info("connected to Slack over Socket Mode as %s", who)
+                if started is not None:
+                    started.set()
+                await stop.wait()
+            finally:
+                await handler.close_async()
+    except OSError as exc:
+        print(f"Cannot serve HEALTH_PORT on {settings.health_host}:{settings.health_port}: {exc.strerror or exc}",
+              file=sys.stderr)
+        return 1
     return 0
 
 
 async def _serve_http(app: AsyncApp, host: str, port: int, who: str, stop: asyncio.Event,
-                      started: asyncio.Event | None) -> int:
-    runner = web.AppRunner(app.web_app(path=EVENTS_PATH, port=port))
+                      started: asyncio.Event | None, settings: Settings, service: ObservedService) -> int:
+    listening = False
+    health = service.health(connected=lambda: listening)  # HTTP mode: "connected" means serving Slack
+    web_app = app.web_app(path=EVENTS_PATH, port=port)
+    web_app.add_routes(health_routes(health, service.prometheus))  # /healthz and /metrics on the Slack port too
+    runner = web.AppRunner(web_app, access_log=None)
     await runner.setup()
     try:
         try:
@@ -114,10 +155,17 @@ async def _serve_http(app: AsyncApp, host: str, port: int, who: str, stop: async
         except OSError as exc:
             print(f"Cannot listen on {host}:{port}: {exc.strerror or exc}", file=sys.stderr)
             return 1
-        print(f"Counterpoint is serving Slack as {who} on http://{host}:{port}{EVENTS_PATH}", flush=True)
-        if started is not None:
-            started.set()
-        await stop.wait()
+        try:
+            async with health_server(settings, health, service.prometheus, already_on=port):
+                listening = True
+                log.info("serving Slack as %s on %s:%d (events at %s)", who, host, port, EVENTS_PATH)
+                if started is not None:
+                    started.set()
+                await stop.wait()
+        except OSError as exc:
+            print(f"Cannot serve HEALTH_PORT on {settings.health_host}:{settings.health_port}: "
+                  f"{exc.strerror or exc}", file=sys.stderr)
+            return 1
     finally:
         await runner.cleanup()
     return 0

@@ -3,10 +3,24 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Annotated, Any
+
+import yaml
+from pydantic import BaseModel, BeforeValidator, ConfigDict, StringConstraints, field_validator
 
 from bot.argmap.types import STANCES
 from bot.errors import CorpusError
-from bot.yamlfile import line_of, load_yaml
+from bot.yamlfile import compose, node_line, read_text
+from bot.yamlschema import validate
+
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+
+
+def _none_is_empty(value: Any) -> Any:
+    return [] if value is None else value
+
+
+Words = Annotated[list[str], BeforeValidator(_none_is_empty)]
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,57 +44,88 @@ class ArgumentSpec:
     line: int | None
 
 
-def _text(entry: dict, key: str, label: str, line: int | None, arg_id: str | None) -> str:
-    value = entry.get(key)
-    if not isinstance(value, (str, int, float)) or not str(value).strip():
-        raise CorpusError(label, f"missing or empty `{key}`", line, arg_id)
-    return str(value).strip()
+class QuoteEntry(BaseModel):
+    """One quote of an argument: the source id and the verbatim words (`…` marks an elision)."""
+
+    model_config = ConfigDict(extra="forbid", coerce_numbers_to_str=True)
+    source: Text
+    text: Text
 
 
-def _str_list(entry: dict, key: str, label: str, line: int | None, arg_id: str) -> tuple[str, ...]:
-    value = entry.get(key) or []
-    if not isinstance(value, list) or not all(isinstance(v, (str, int, float)) for v in value):
-        raise CorpusError(label, f"`{key}` must be a list of strings", line, arg_id)
-    return tuple(str(v).strip() for v in value if str(v).strip())
+class ArgumentEntry(BaseModel):
+    """One entry of arguments.yaml; any other key is an error."""
+
+    model_config = ConfigDict(extra="forbid", coerce_numbers_to_str=True)
+    id: Text
+    claim: Text
+    stance: Text
+    topic: Text
+    keywords: Words = []
+    quotes: list[Any]
+    counters: Words = []
+
+    @field_validator("stance")
+    @classmethod
+    def _known_stance(cls, value: str) -> str:
+        if value not in STANCES:
+            raise ValueError(f"stance {value!r} is not one of {', '.join(STANCES)}")
+        return value
+
+    @field_validator("quotes")
+    @classmethod
+    def _some_quotes(cls, value: list[Any]) -> list[Any]:
+        if not value:
+            raise ValueError("an argument needs at least one quote")
+        return value
+
+    @field_validator("keywords", "counters")
+    @classmethod
+    def _stripped(cls, value: list[str]) -> list[str]:
+        return [v.strip() for v in value if v.strip()]
 
 
-def parse_argument(entry: object, label: str) -> ArgumentSpec:
+class ArgumentsFile(BaseModel):
+    """The whole file: a top-level `arguments:` list."""
+
+    model_config = ConfigDict(extra="forbid")
+    arguments: list[Any]
+
+
+def _quote(item: Any, node: yaml.Node, label: str, arg_id: str) -> QuoteSpec:
+    line = node_line(node)
+    if not isinstance(item, dict):
+        raise CorpusError(label, "a quote must be a mapping with `source` and `text`", line, arg_id)
+    quote = validate(QuoteEntry, item, node, label, argument_id=arg_id)
+    return QuoteSpec(quote.source, quote.text, line)
+
+
+def parse_argument(entry: Any, node: yaml.Node | None, label: str) -> ArgumentSpec:
     """Validate the shape of one YAML entry (not its quotes' presence in sources)."""
-    if not isinstance(entry, dict):
-        raise CorpusError(label, "each argument must be a mapping")
-    line = line_of(entry)
-    arg_id = _text(entry, "id", label, line, None)
-    stance = _text(entry, "stance", label, line, arg_id)
-    if stance not in STANCES:
-        raise CorpusError(label, f"stance {stance!r} is not one of {', '.join(STANCES)}", line, arg_id)
-    raw_quotes = entry.get("quotes")
-    if not isinstance(raw_quotes, list) or not raw_quotes:
-        raise CorpusError(label, "an argument needs at least one quote", line, arg_id)
-    quotes = []
-    for q in raw_quotes:
-        qline = line_of(q) or line
-        if not isinstance(q, dict):
-            raise CorpusError(label, "a quote must be a mapping with `source` and `text`", qline, arg_id)
-        quotes.append(QuoteSpec(_text(q, "source", label, qline, arg_id), _text(q, "text", label, qline, arg_id), qline))
-    return ArgumentSpec(
-        id=arg_id,
-        claim=_text(entry, "claim", label, line, arg_id),
-        stance=stance,
-        topic=_text(entry, "topic", label, line, arg_id),
-        keywords=_str_list(entry, "keywords", label, line, arg_id),
-        quotes=tuple(quotes),
-        counters=_str_list(entry, "counters", label, line, arg_id),
-        line=line,
-    )
+    line = node_line(node)
+    if not isinstance(entry, dict) or not isinstance(node, yaml.MappingNode):
+        raise CorpusError(label, "each argument must be a mapping", line)
+    raw_id = entry.get("id")
+    arg_id = str(raw_id).strip() if isinstance(raw_id, (str, int)) and str(raw_id).strip() else None
+    arg = validate(ArgumentEntry, entry, node, label, argument_id=arg_id)
+    quotes_node = next((v for k, v in node.value if k.value == "quotes"), None)
+    if not isinstance(quotes_node, yaml.SequenceNode):
+        raise CorpusError(label, "`quotes` must be a list of quotes", node_line(quotes_node), arg.id)
+    return ArgumentSpec(id=arg.id, claim=arg.claim, stance=arg.stance, topic=arg.topic, keywords=tuple(arg.keywords),
+                        quotes=tuple(_quote(q, n, label, arg.id) for q, n in zip(arg.quotes, quotes_node.value, strict=True)),
+                        counters=tuple(arg.counters), line=line)
 
 
 def load_argument_specs(path: Path, label: str) -> list[ArgumentSpec]:
-    """All argument specs of the file; shape errors raise CorpusError with file and line."""
-    data = load_yaml(path, label)
-    entries = data.get("arguments") if isinstance(data, dict) else None
-    if not isinstance(entries, list):
-        raise CorpusError(label, "expected a top-level `arguments:` list", line_of(data) or 1)
-    specs = [parse_argument(e, label) for e in entries]
+    """All argument specs of the file; shape errors (an unknown or misspelt key among them) raise
+    CorpusError with file and line."""
+    data, node = compose(read_text(path, label), label)
+    if not isinstance(data, dict) or not isinstance(node, yaml.MappingNode):
+        raise CorpusError(label, "expected a top-level `arguments:` list", node_line(node) or 1)
+    validate(ArgumentsFile, data, node, label)
+    entries_node = next(v for k, v in node.value if k.value == "arguments")
+    if not isinstance(entries_node, yaml.SequenceNode):
+        raise CorpusError(label, "expected a top-level `arguments:` list", node_line(entries_node))
+    specs = [parse_argument(e, n, label) for e, n in zip(data["arguments"], entries_node.value, strict=True)]
     seen: dict[str, ArgumentSpec] = {}
     for spec in specs:
         if spec.id in seen:

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from bot.corpus import Corpus, check_corpus, load_corpus
 from bot.errors import CorpusError
+from bot.exitcodes import ExitCode
 from bot.settings import get_settings
 
 
@@ -37,7 +38,7 @@ def _corpus(args: argparse.Namespace) -> int:
         return _check(get_settings().corpus_dir)
     corpus = _load()
     if corpus is None:
-        return 1
+        return ExitCode.CORPUS
     if not args.json:
         print(f"{len(corpus.sources)} sources, {len(corpus.passages)} passages, {len(corpus.argmap)} arguments; "
               "use --json for the map or `counterpoint corpus check` to validate it")
@@ -57,23 +58,25 @@ def _check(corpus_dir: Path) -> int:
         corpus, errors = check_corpus(corpus_dir)
     except CorpusError as exc:
         print(f"FAIL {exc}", file=sys.stderr)
-        return 1
+        return ExitCode.CORPUS
     for err in errors:
         print(f"FAIL {err}", file=sys.stderr)
     if errors:
         print(f"{len(errors)} problem(s) found", file=sys.stderr)
-        return 1
+        return ExitCode.CORPUS
     stances = Counter(a.stance for a in corpus.argmap)
     quotes = sum(len(a.quotes) for a in corpus.argmap)
     print(f"ok: {len(corpus.sources)} sources, {len(corpus.passages)} passages, {len(corpus.argmap)} arguments "
-          f"({stances['open']} open, {stances['closed']} closed, {stances['mixed']} mixed), {quotes} quotes verified")
+          f"({stances['open']} open, {stances['closed']} closed, {stances['mixed']} mixed), {quotes} quotes verified, "
+          f"{sum(map(len, corpus.chat.utterances.values()))} utterances, "
+          f"{len(corpus.chat.not_claims)} not-a-claim messages")
     return 0
 
 
 def _sources(args: argparse.Namespace) -> int:
     corpus = _load()
     if corpus is None:
-        return 1
+        return ExitCode.CORPUS
     for s in corpus.sources.values():
         speakers = ", ".join(s.speakers) or "unnamed"
         n = len(corpus.passages_of(s.id))
@@ -85,7 +88,7 @@ def _sources(args: argparse.Namespace) -> int:
 def _topics(args: argparse.Namespace) -> int:
     corpus = _load()
     if corpus is None:
-        return 1
+        return ExitCode.CORPUS
     by_topic: dict[str, Counter] = {}
     for a in corpus.argmap:
         by_topic.setdefault(a.topic, Counter())[a.stance] += 1

@@ -7,7 +7,8 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from bot.errors import CorpusError
+from bot.errors import CorpusError, CounterpointError
+from bot.exitcodes import ExitCode, exit_code_for
 from bot.settings import Settings, get_settings
 
 if TYPE_CHECKING:
@@ -40,24 +41,29 @@ def _settings(args: argparse.Namespace) -> Settings:
     return settings.model_copy(update={"corpus_dir": corpus_dir}) if corpus_dir else settings
 
 
-def _fail(message: str) -> int:
+def _fail(message: str, code: int = ExitCode.ERROR) -> int:
     print(f"error: {message}", file=sys.stderr)
-    return 1
+    return code
+
+
+def _failed(what: str, url: str, exc: Exception) -> int:
+    """One line for `exc`: our own errors say it all; others (alembic's unknown revision) get context."""
+    from bot.db.engine import safe_url
+
+    if isinstance(exc, CounterpointError):
+        return _fail(str(exc), exit_code_for(exc))
+    return _fail(f"could not {what} {safe_url(url)}: {str(exc).splitlines()[0] if str(exc) else exc!r}")
 
 
 def _upgrade(args: argparse.Namespace) -> int:
-    from sqlalchemy.exc import SQLAlchemyError  # imported here: other commands start faster without it
-
     from bot.db.engine import safe_url
     from bot.db.migrate import upgrade_database
 
     url = _settings(args).effective_database_url
     try:
         revision = asyncio.run(upgrade_database(url, args.revision))
-    except (SQLAlchemyError, OSError) as exc:
-        return _fail(f"could not migrate {safe_url(url)}: {exc.__class__.__name__}: {exc}")
-    except Exception as exc:  # alembic CommandError for an unknown revision, etc.
-        return _fail(f"could not migrate {safe_url(url)}: {exc}")
+    except Exception as exc:  # noqa: BLE001 - ours, or alembic's CommandError for an unknown revision
+        return _failed("migrate", url, exc)
     print(f"{safe_url(url)} is at revision {revision}")
     return 0
 
@@ -69,8 +75,8 @@ def _downgrade(args: argparse.Namespace) -> int:
     url = _settings(args).effective_database_url
     try:
         revision = asyncio.run(downgrade_database(url, args.revision))
-    except Exception as exc:
-        return _fail(f"could not migrate {safe_url(url)}: {exc}")
+    except Exception as exc:  # noqa: BLE001
+        return _failed("migrate", url, exc)
     print(f"{safe_url(url)} is at revision {revision or 'base (empty)'}")
     return 0
 
@@ -82,8 +88,8 @@ def _current(args: argparse.Namespace) -> int:
     url = _settings(args).effective_database_url
     try:
         revision = asyncio.run(current_revision(url))
-    except Exception as exc:
-        return _fail(f"could not read {safe_url(url)}: {exc}")
+    except Exception as exc:  # noqa: BLE001
+        return _failed("read", url, exc)
     head = head_revision()
     state = "up to date" if revision == head else f"head is {head}; run `counterpoint db upgrade`"
     print(f"{safe_url(url)} is at revision {revision or 'base (empty)'} ({state})")
@@ -98,12 +104,12 @@ def _ingest(args: argparse.Namespace) -> int:
     try:
         corpus = load_corpus(settings.corpus_dir)
     except CorpusError as exc:
-        return _fail(str(exc))
+        return _fail(str(exc), ExitCode.CORPUS)
     url = settings.effective_database_url
     try:
         report = asyncio.run(_ingest_async(url, corpus))
-    except Exception as exc:
-        return _fail(f"could not ingest into {safe_url(url)}: {exc}")
+    except Exception as exc:  # noqa: BLE001
+        return _failed("ingest into", url, exc)
     print(f"ingested {corpus.corpus_dir} into {safe_url(url)}")
     print(report.summary())
     return 0
@@ -118,6 +124,7 @@ async def _ingest_async(url: str, corpus: Corpus) -> SyncReport:
     await upgrade_database(url)
     db = Database(url)
     try:
-        return await sync_corpus(db, corpus, now=utcnow(), progress=True)
+        # the progress bar is for a person watching; piped or logged, it would be a wall of \r-frames
+        return await sync_corpus(db, corpus, now=utcnow(), progress=sys.stderr.isatty())
     finally:
         await db.dispose()

@@ -8,11 +8,16 @@ import os
 import sys
 import time
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 import orjson
 
 from bot.errors import CorpusError
+from bot.exitcodes import ExitCode
 from bot.settings import get_settings
+
+if TYPE_CHECKING:
+    from bot.match.matcher import Matcher
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -32,7 +37,7 @@ def _match(args: argparse.Namespace) -> int:
         matcher = load_matcher(settings, use_cache=not args.no_cache)
     except CorpusError as exc:
         print(f"corpus error: {exc}", file=sys.stderr)
-        return 1
+        return ExitCode.CORPUS
     print(f"index ready in {time.perf_counter() - started:.2f}s", file=sys.stderr)
     gc.freeze()  # the index lives as long as the process: keep it out of every garbage collection
     out = sys.stdout.buffer
@@ -40,6 +45,7 @@ def _match(args: argparse.Namespace) -> int:
     number = 0
     for lines in _line_batches(sys.stdin.fileno()):
         texts: list[str] = []
+        numbers: list[int] = []  # the input line of each text
         answers: list[dict | None] = []  # None: the next matched text's answer goes here
         for raw in lines:
             number += 1
@@ -50,16 +56,36 @@ def _match(args: argparse.Namespace) -> int:
                 text = item.get("text") if isinstance(item, dict) else None
                 if not isinstance(text, str):
                     raise ValueError("expected an object with a string `text`")
-            except ValueError as exc:
-                print(f"line {number}: {exc}", file=sys.stderr)
-                answers.append({"text": None, "trigger": False, "matches": [], "error": str(exc)})
+            except Exception as exc:  # noqa: BLE001 - whatever a line does to the decoder, the next is answered
+                reason = _reason(exc)
+                print(f"line {number}: {reason}", file=sys.stderr)
+                answers.append({"text": None, "trigger": False, "matches": [], "error": reason})
                 continue
             texts.append(text)
+            numbers.append(number)
             answers.append(None)
-        results = iter(matcher.match_many(texts, limit=limit))
-        out.write(b"".join(_encode(answer if answer is not None else next(results).to_json()) for answer in answers))
+        results = iter(_match_batch(matcher, texts, numbers, limit))
+        out.write(b"".join(_encode(answer if answer is not None else next(results)) for answer in answers))
         out.flush()  # a line typed into a pipe is answered at once
     return 0
+
+
+def _match_batch(matcher: Matcher, texts: list[str], numbers: list[int], limit: int) -> list[dict]:
+    """The answers for one batch; if matching the batch fails, each text alone, so that only a text the
+    matcher cannot handle gets an error object and every other line its answer."""
+    try:
+        return [result.to_json() for result in matcher.match_many(texts, limit=limit)]
+    except Exception:  # noqa: BLE001 - found below, line by line
+        pass
+    answers = []
+    for text, number in zip(texts, numbers):
+        try:
+            answers.append(matcher.match_many([text], limit=limit)[0].to_json())
+        except Exception as exc:  # noqa: BLE001 - one line must not end the stream
+            reason = f"could not match this line ({exc.__class__.__name__})"
+            print(f"line {number}: {reason}", file=sys.stderr)
+            answers.append({"text": text, "trigger": False, "matches": [], "error": reason})
+    return answers
 
 
 def _line_batches(fd: int, chunk: int = 1 << 16) -> Iterator[list[bytes]]:
@@ -84,6 +110,15 @@ def _decode(line: bytes) -> object:
         return orjson.loads(line)
     except orjson.JSONDecodeError:
         return json.loads(line.decode("utf-8", "surrogateescape"))
+
+
+def _reason(exc: Exception) -> str:
+    """Why a line is unusable, in words (a RecursionError or MemoryError has no useful message)."""
+    if isinstance(exc, RecursionError):
+        return "JSON nested too deeply"
+    if isinstance(exc, MemoryError):
+        return "line too large to decode"
+    return str(exc) or exc.__class__.__name__
 
 
 def _encode(obj: dict) -> bytes:

@@ -4,7 +4,7 @@ from __future__ import annotations
 from typing import Any
 
 from bot.errors import CorpusError
-from bot.ingest.yamlnodes import compose
+from bot.yamlfile import compose
 
 
 def split_front_matter(text: str, label: str) -> tuple[dict[str, Any], str, int]:

@@ -10,8 +10,8 @@ from bot.errors import CorpusError
 from bot.ingest import article, listicle, plain, podcast, whisper, wiki
 from bot.ingest.restore import Restorer, looks_reworded
 from bot.ingest.types import Passage, Source
-from bot.ingest.yamlnodes import decode
 from bot.textnorm import strip_markup
+from bot.yamlfile import decode
 
 Parser = Callable[[str, Source, str], list[Passage]]
 PARSERS: dict[str, Parser] = {
@@ -70,7 +70,7 @@ def parse_text(text: str, source: Source, file_label: str, *, restorer: Restorer
 
 
 def find_restoration(path: Path, root: Path) -> Path | None:
-    """The nearest restoration.yaml from the document's folder up to the repository root."""
+    """The nearest restoration.yaml from the document's folder up to `root` (the corpus folder)."""
     root = root.resolve()
     folder = path.resolve().parent
     while True:
@@ -83,7 +83,7 @@ def find_restoration(path: Path, root: Path) -> Path | None:
 
 
 def parse_source(source: Source, root: Path, *, restorer: Restorer | None = None) -> list[Passage]:
-    """The passages of a source's file (relative to the repository `root`).
+    """The passages of a source's file (relative to `root`, the corpus folder).
 
     For a reworded source without a given `restorer`, the nearest restoration.yaml above the
     file is used; none found raises CorpusError."""

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bot.errors import CorpusError
-from bot.ingest.yamlnodes import compose, duplicate_key, mapping_items, read_text
+from bot.yamlfile import compose, duplicate_key, mapping_items, read_text
 
 # Tell-tale swaps of article spinners: words no human writer uses in these positions.
 TELLTALES: tuple[str, ...] = (

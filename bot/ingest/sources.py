@@ -2,115 +2,112 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 import yaml
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StringConstraints, field_validator, model_validator
 
 from bot.errors import CorpusError
 from bot.ingest.parse import PARSERS
 from bot.ingest.types import Source
-from bot.ingest.yamlnodes import compose, key_lines, line_of, read_text
+from bot.yamlfile import compose, key_lines, node_line, read_text
+from bot.yamlschema import validate
 
 SOURCES_FILE = "sources.yaml"
-REQUIRED = ("id", "title", "kind", "file", "format")
-OPTIONAL = ("url", "speakers", "speaker_labels", "default_speaker", "reworded", "exclude_from", "speaker_map")
 SPEAKER_MAP_FORMATS = ("article", "plain")  # paragraph-numbered formats
 
-
-def _label(path: Path, root: Path) -> str:
-    try:
-        return str(path.resolve().relative_to(root.resolve()))
-    except ValueError:
-        return str(path)
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, strict=True)]
 
 
-class _Entry:
-    """One entry of sources.yaml with the lines of its keys, for error messages."""
+class SourceEntry(BaseModel):
+    """One entry of sources.yaml; any other key is an error."""
 
-    def __init__(self, data: dict[str, Any], node: yaml.Node, label: str):
-        self.data, self.label = data, label
-        self.line = line_of(node)
-        self.lines = key_lines(node)
+    model_config = ConfigDict(extra="forbid")
 
-    def fail(self, message: str, key: str | None = None) -> CorpusError:
-        ident = self.data.get("id")
-        prefix = f"source {ident!r}: " if isinstance(ident, str) else ""
-        return CorpusError(self.label, prefix + message, self.lines.get(key, self.line) if key else self.line)
+    id: Text
+    title: Text
+    kind: Text
+    file: Text = Field(description="relative to the corpus folder, e.g. sources/000_x.txt")
+    format: Text
+    url: Text | None = None
+    speakers: list[Text] = []
+    speaker_labels: dict[str, Text] = {}
+    default_speaker: Text | None = None
+    reworded: StrictBool = False
+    exclude_from: Text | None = None
+    speaker_map: dict[str, Text] = {}
 
-    def string(self, key: str, required: bool = False) -> str | None:
-        value = self.data.get(key)
-        if value is None:
-            if required:
-                raise self.fail(f"missing required field {key!r}")
-            return None
-        if not isinstance(value, str) or not value.strip():
-            hint = " (quote it: id: \"000\")" if key == "id" and isinstance(value, int) else ""
-            raise self.fail(f"{key!r} must be a non-empty string{hint}", key)
-        return value.strip()
+    @field_validator("format")
+    @classmethod
+    def _known_format(cls, value: str) -> str:
+        if value not in PARSERS:
+            raise ValueError(f"unknown format {value!r} (known: {', '.join(sorted(PARSERS))})")
+        return value
 
-    def strings(self, key: str) -> tuple[str, ...]:
-        value = self.data.get(key) or []
-        if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
-            raise self.fail(f"{key!r} must be a list of names", key)
-        return tuple(v.strip() for v in value)
+    @field_validator("url")
+    @classmethod
+    def _web_url(cls, value: str | None) -> str | None:
+        if value is not None and not value.startswith(("http://", "https://")):
+            raise ValueError(f"url must start with http:// or https://, got {value!r}")
+        return value
 
-    def str_map(self, key: str) -> dict[str, str]:
-        value = self.data.get(key) or {}
-        if not isinstance(value, dict) or not all(
-                isinstance(k, str) and isinstance(v, str) and v.strip() for k, v in value.items()):
-            raise self.fail(f"{key!r} must map names to names", key)
-        return {k.strip(): v.strip() for k, v in value.items()}
+    @model_validator(mode="after")
+    def _speaker_map_format(self) -> "SourceEntry":
+        if self.speaker_map and self.format not in SPEAKER_MAP_FORMATS:
+            raise ValueError(f"'speaker_map' works only with formats {', '.join(SPEAKER_MAP_FORMATS)}")
+        return self
+
+    def to_source(self) -> Source:
+        return Source(id=self.id, title=self.title, kind=self.kind, file=self.file, format=self.format, url=self.url,
+                      speakers=tuple(self.speakers), speaker_labels={k.strip(): v for k, v in self.speaker_labels.items()},
+                      default_speaker=self.default_speaker, reworded=self.reworded, exclude_from=self.exclude_from,
+                      speaker_map={k.strip(): v for k, v in self.speaker_map.items()})
 
 
-def _build(entry: _Entry, root: Path) -> Source:
-    unknown = [k for k in entry.data if k not in REQUIRED + OPTIONAL]
-    if unknown:
-        raise entry.fail(f"unknown field {unknown[0]!r} (known: {', '.join(REQUIRED + OPTIONAL)})", str(unknown[0]))
-    ident, title, kind, file, fmt = (entry.string(k, required=True) for k in REQUIRED)
-    if fmt not in PARSERS:
-        raise entry.fail(f"unknown format {fmt!r} (known: {', '.join(sorted(PARSERS))})", "format")
-    if not (root / file).is_file():  # type: ignore[operator]
-        raise entry.fail(f"file {file!r} not found under {root}", "file")
-    url = entry.string("url")
-    if url is not None and not url.startswith(("http://", "https://")):
-        raise entry.fail(f"url must start with http:// or https://, got {url!r}", "url")
-    reworded = entry.data.get("reworded", False)
-    if not isinstance(reworded, bool):
-        raise entry.fail("'reworded' must be true or false", "reworded")
-    speaker_map = entry.str_map("speaker_map")
-    if speaker_map and fmt not in SPEAKER_MAP_FORMATS:
-        raise entry.fail(f"'speaker_map' works only with formats {', '.join(SPEAKER_MAP_FORMATS)}", "speaker_map")
-    return Source(id=ident, title=title, kind=kind, file=file, format=fmt, url=url,  # type: ignore[arg-type]
-                  speakers=entry.strings("speakers"), speaker_labels=entry.str_map("speaker_labels"),
-                  default_speaker=entry.string("default_speaker"), reworded=reworded,
-                  exclude_from=entry.string("exclude_from"), speaker_map=speaker_map)
+class SourcesFile(BaseModel):
+    """The whole file: one top-level key `sources` holding a non-empty list of entries."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    sources: list[Any] = Field(min_length=1)
+
+
+def _prefix(item: Any) -> str:
+    ident = item.get("id") if isinstance(item, dict) else None
+    return f"source {ident!r}: " if isinstance(ident, str) else ""
+
+
+def _entry(item: Any, node: yaml.Node, label: str, corpus_dir: Path) -> Source:
+    if not isinstance(item, dict):
+        raise CorpusError(label, "each source must be a mapping of fields", node_line(node))
+    prefix = _prefix(item)
+    if isinstance(item.get("id"), int) and not isinstance(item.get("id"), bool):
+        raise CorpusError(label, "'id' must be a non-empty string (quote it: id: \"000\")", key_lines(node).get("id"))
+    source = validate(SourceEntry, item, node, label, prefix=prefix).to_source()
+    if not (corpus_dir / source.file).is_file():
+        raise CorpusError(label, f"{prefix}file {source.file!r} not found in {corpus_dir}", key_lines(node).get("file"))
+    return source
 
 
 def load_sources(corpus_dir: Path) -> list[Source]:
-    """The sources listed in `corpus_dir/sources.yaml`; files are relative to corpus_dir's parent
-    (the repository root). Any problem raises CorpusError naming the file and line."""
-    path = Path(corpus_dir) / SOURCES_FILE
-    root = Path(corpus_dir).resolve().parent
-    label = _label(path, root)
-    data, node = compose(read_text(path, label), label)
-    if isinstance(data, dict) and isinstance(node, yaml.MappingNode):
-        if set(data) != {"sources"}:
-            raise CorpusError(label, "expected a single top-level key 'sources'", line_of(node))
-        node = next(v for k, v in node.value if k.value == "sources")
-        data = data["sources"]
-    if not isinstance(data, list) or not isinstance(node, yaml.SequenceNode):
-        raise CorpusError(label, "expected a list of sources", line_of(node))
+    """The sources listed in `corpus_dir/sources.yaml`; each `file` is relative to corpus_dir.
+    Any problem (an unknown or misspelt key among them) raises CorpusError naming the file and line."""
+    corpus_dir = Path(corpus_dir)
+    label = f"{corpus_dir.name}/{SOURCES_FILE}"
+    data, node = compose(read_text(corpus_dir / SOURCES_FILE, label), label)
+    if not isinstance(data, dict) or not isinstance(node, yaml.MappingNode):
+        raise CorpusError(label, "expected a mapping with a single top-level key 'sources'", node_line(node) or 1)
+    validate(SourcesFile, data, node, label)
+    items_node = next(v for k, v in node.value if k.value == "sources")
+    if not isinstance(items_node, yaml.SequenceNode):
+        raise CorpusError(label, "'sources' must be a list of sources", node_line(items_node))
     sources: list[Source] = []
     seen: dict[str, int | None] = {}
-    for item, item_node in zip(data, node.value):
-        if not isinstance(item, dict):
-            raise CorpusError(label, "each source must be a mapping of fields", line_of(item_node))
-        entry = _Entry(item, item_node, label)
-        source = _build(entry, root)
+    for item, item_node in zip(data["sources"], items_node.value, strict=True):
+        source = _entry(item, item_node, label, corpus_dir)
+        line = key_lines(item_node).get("id")
         if source.id in seen:
-            raise entry.fail(f"duplicate id (first at line {seen[source.id]})", "id")
-        seen[source.id] = entry.line
+            raise CorpusError(label, f"source {source.id!r}: duplicate id (first at line {seen[source.id]})", line)
+        seen[source.id] = line
         sources.append(source)
-    if not sources:
-        raise CorpusError(label, "no sources listed", 1)
     return sources

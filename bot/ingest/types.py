@@ -11,7 +11,7 @@ class Source:
     id: str
     title: str
     kind: str  # video transcript | article | interview notes | podcast transcript | summary | document
-    file: str  # path relative to the repository root, e.g. corpus/sources/000_x.txt
+    file: str  # path relative to the corpus folder, e.g. sources/000_x.txt
     format: str  # parser name: whisper | article | wiki | podcast | listicle | plain
     url: str | None = None
     speakers: tuple[str, ...] = ()

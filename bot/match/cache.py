@@ -8,7 +8,11 @@ import pickle
 import sys
 from pathlib import Path
 
-from bot.corpus import load_corpus
+from collections.abc import Iterable
+
+from bot.argmap.types import Argument
+from bot.corpus import Corpus, load_corpus
+from bot.match.embed import Embedder, load_embedder
 from bot.match.matcher import Matcher
 from bot.settings import Settings
 
@@ -17,9 +21,17 @@ _CODE = Path(__file__).resolve().parent.parent  # bot/
 _INDEXING_CODE = ("match", "ingest", "argmap", "corpus.py", "textnorm.py", "yamlfile.py")
 
 
-def cache_key(corpus_dir: Path) -> str:
-    """Changes whenever a corpus file or the indexing code changes."""
-    digest = hashlib.sha256(f"{sys.version}|{pickle.HIGHEST_PROTOCOL}".encode())
+def build_matcher(corpus: Corpus, settings: Settings, extra_arguments: Iterable[Argument] = (), *,
+                  embedder: Embedder | None = None) -> Matcher:
+    """A matcher with the semantic layer when the embedding model loads (said once, else words only)."""
+    embedder = embedder if embedder is not None else load_embedder(settings)
+    return Matcher(corpus, settings, extra_arguments, embedder=embedder,
+                   cache_dir=Path(settings.embed_cache_dir or Path(settings.data_dir) / "cache"))
+
+
+def cache_key(corpus_dir: Path, model: str = "") -> str:
+    """Changes whenever a corpus file, the indexing code or the embedding model changes."""
+    digest = hashlib.sha256(f"{sys.version}|{pickle.HIGHEST_PROTOCOL}|{model}".encode())
     roots = [corpus_dir] + [_CODE / name for name in _INDEXING_CODE]
     for root in roots:
         files = sorted(p for p in (root.rglob("*") if root.is_dir() else [root])
@@ -33,19 +45,23 @@ def cache_key(corpus_dir: Path) -> str:
 def load_matcher(settings: Settings, *, use_cache: bool = True) -> Matcher:
     """The matcher for the settings' corpus: from the cache when it is current, else built and cached."""
     corpus_dir = Path(settings.corpus_dir).resolve()
+    embedder = load_embedder(settings)
     if not use_cache:
-        return Matcher(load_corpus(corpus_dir, strict=False), settings)
-    path = Path(settings.data_dir) / "cache" / f"matcher-{cache_key(corpus_dir)}.pickle"
+        return build_matcher(load_corpus(corpus_dir, strict=False), settings, embedder=embedder)
+    model = embedder.fingerprint if embedder is not None else "words-only"
+    path = Path(settings.data_dir) / "cache" / f"matcher-{cache_key(corpus_dir, model)}.pickle"
     try:
         with path.open("rb") as fh:
             matcher = pickle.load(fh)  # noqa: S301 - our own file in our own data dir
         matcher.use_settings(settings)
+        if matcher.semantic is not None and embedder is not None:
+            matcher.semantic.embedder = embedder  # the session already loaded, not a second one
         return matcher
     except FileNotFoundError:
         pass
     except Exception as exc:  # a stale or damaged cache is rebuilt, never fatal
         log.warning("matcher cache %s unreadable (%s); rebuilding", path, exc)
-    matcher = Matcher(load_corpus(corpus_dir, strict=False), settings)
+    matcher = build_matcher(load_corpus(corpus_dir, strict=False), settings, embedder=embedder)
     tmp = path.with_suffix(f".{os.getpid()}.tmp")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)

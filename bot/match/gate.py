@@ -20,3 +20,4 @@ def should_trigger(topic: float, score: float, matched_terms: int, settings: Set
     if matched_terms < SHORT_MATCH_TERMS and topic < SHORT_MATCH_TOPIC:
         return False
     return confidence(topic, score, settings) >= settings.trigger_min_confidence
+

@@ -4,13 +4,29 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict
 
 from bot.errors import CorpusError
-from bot.yamlfile import line_of, load_yaml
+from bot.yamlfile import compose, read_text
+from bot.yamlschema import validate
 
 LEXICON_FILE = "lexicon.yaml"
 TOPIC_WEIGHTS = {"strong": 1.0, "medium": 0.6, "weak": 0.3}
 _WORD = re.compile(r"[a-z0-9]+")
+
+
+def _none_is_empty(value: Any) -> Any:
+    return {} if value is None else value
+
+
+class LexiconFile(BaseModel):
+    """lexicon.yaml: canonical term -> variants, and topic-term level -> terms; any other key is an error."""
+
+    model_config = ConfigDict(extra="forbid", coerce_numbers_to_str=True)
+    synonyms: Annotated[dict[str, list[str]], BeforeValidator(_none_is_empty)] = {}
+    topic_terms: Annotated[dict[Literal["strong", "medium", "weak"], list[str]], BeforeValidator(_none_is_empty)] = {}
 
 
 def phrase_tokens(phrase: str) -> tuple[str, ...]:
@@ -36,15 +52,12 @@ class Lexicon:
     def load(cls, corpus_dir: Path) -> "Lexicon":
         path = corpus_dir / LEXICON_FILE
         label = f"{corpus_dir.name}/{LEXICON_FILE}"
-        data = load_yaml(path, label)
+        data, node = compose(read_text(path, label), label)
         if not isinstance(data, dict):
             raise CorpusError(label, "expected `synonyms:` and `topic_terms:` mappings", 1)
+        parsed = validate(LexiconFile, data, node, label)
         synonyms: dict[tuple[str, ...], tuple[str, ...]] = {}
-        for canonical, variants in (data.get("synonyms") or {}).items():
-            if canonical == "__line__":
-                continue
-            if not isinstance(variants, list):
-                raise CorpusError(label, f"synonyms of {canonical!r} must be a list", line_of(data.get("synonyms")))
+        for canonical, variants in parsed.synonyms.items():
             target = phrase_tokens(str(canonical))
             for variant in variants:
                 key = phrase_tokens(str(variant))
@@ -53,12 +66,7 @@ class Lexicon:
         topic: dict[tuple[str, ...], float] = {}
         longest_synonym = max((len(k) for k in synonyms), default=1)
         rewriter = cls(synonyms=synonyms, topic_terms={}, max_phrase=longest_synonym)
-        for level, terms in (data.get("topic_terms") or {}).items():
-            if level == "__line__":
-                continue
-            if level not in TOPIC_WEIGHTS or not isinstance(terms, list):
-                raise CorpusError(label, f"topic_terms level {level!r} must be one of {list(TOPIC_WEIGHTS)} "
-                                  "with a list of terms", line_of(data.get("topic_terms")))
+        for level, terms in parsed.topic_terms.items():
             for term in terms:
                 # topic terms are looked up in rewritten text, so rewrite them the same way
                 key = tuple(rewriter.rewrite(list(phrase_tokens(str(term)))))

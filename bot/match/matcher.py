@@ -2,7 +2,8 @@
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
+from pathlib import Path
 
 import numpy as np
 from rapidfuzz import fuzz
@@ -12,12 +13,18 @@ from bot.corpus import Corpus
 from bot.ingest.types import Passage
 from bot.match.argindex import ArgumentIndex
 from bot.match.counters import CounterPicker
+from bot.match.embed import Embedder
 from bot.match.english import EnglishFrequency
+from bot.match.fusion import SIGN, Blend, fuse, is_question, message_side, side_first
+from bot.match.claimgate import ClaimGate, features
 from bot.match.gate import should_trigger
 from bot.match.lexicon import Lexicon
 from bot.match.links import LinkTable
-from bot.match.normalize import Normalizer, Speller
+from bot.match.normalize import Normalizer, Speller, clean
 from bot.match.passages import PassageEvidence
+from bot.match.polarity import StanceCues
+from bot.match.semantic import SemanticFigures, SemanticIndex
+from bot.match.rows import Query, QuoteLookup, Scored, Semantics
 from bot.match.types import ArgumentMatch, CounterMatch, MatchResult
 from bot.settings import Settings
 
@@ -31,49 +38,25 @@ CURATED_QUOTE_BONUS = 0.15
 EXTRA_QUOTE_MIN = 0.8  # a weakly linked passage joins a match's quotes only if nearly the best passage
 WORD_CACHE_SIZE = 200_000
 MIN_MATCH_SCORE = 0.15  # below this nothing fits: better no match than a random one
+MIN_WORDLESS_SCORE = 0.25  # an argument sharing no word with the message must fit its meaning this well
+SIDE_CANDIDATES = 8  # arguments beyond the shown ones that may move up to put the message's side first
 MAX_BATCH = 64  # messages scored together by match_many
 BATCH_CELLS = 1_000_000  # ... and fewer when the corpus is large: a batch's arrays stay a few MB
-
-
-@dataclass(frozen=True, slots=True)
-class Query:
-    """A message reduced to what matching needs."""
-
-    words: tuple[str, ...]
-    weights: dict[str, float]  # content term -> weight (corpus IDF x everyday-English specificity)
-    mass: float
-    topic: float
-
-    @property
-    def terms(self) -> tuple[str, ...]:
-        return tuple(self.weights)
-
-
-@dataclass(frozen=True, slots=True)
-class _QuoteLookup:
-    """Where an argument's quotes and its extra (weakly linked) passages sit among the passages."""
-
-    fetch: np.ndarray  # passage position of each quote (0 when it has none), then of each extra passage
-    found: list[bool]  # per quote: does it start in an indexed passage
-    extra: list[int]
-
-
-@dataclass(frozen=True, slots=True)
-class Scored:
-    """Per-argument figures, as arrays of messages x argument positions."""
-
-    score: np.ndarray
-    own: np.ndarray
 
 
 class Matcher:
     """Indexes the corpus and argument map once; answers many messages."""
 
-    def __init__(self, corpus: Corpus, settings: Settings, extra_arguments: Iterable[Argument] = ()):
+    def __init__(self, corpus: Corpus, settings: Settings, extra_arguments: Iterable[Argument] = (), *,
+                 embedder: Embedder | None = None, cache_dir: Path | None = None):
         self.corpus = corpus
+        self.semantic = SemanticIndex(embedder, cache_dir) if embedder is not None else None
+        self.blend = Blend()
+        self.gate = ClaimGate.load() if embedder is not None else None
         self.settings = settings
         self.lexicon = Lexicon.load(corpus.corpus_dir)
         self.norm = Normalizer(self.lexicon, settings.match_max_chars)
+        self.cues = StanceCues.load(corpus.corpus_dir, self.norm.words)
         self.english = EnglishFrequency.load()
         self._word_weights: dict[str, tuple[str | None, float]] = {}
         self.passages: list[Passage] = list(corpus.passages)
@@ -133,17 +116,20 @@ class Matcher:
         # per argument: the passage each quote starts in, and the passages weakly linked to it (same-speaker
         # neighbours of its quotes, adopted passages) that may join its quotes when they fit a message,
         # even if a sibling argument quotes them: the sentence next to a point often states it best
-        self._quote_lookup: list[_QuoteLookup] = []
+        self._quote_lookup: list[QuoteLookup] = []
         for pos, keys in enumerate(self.index.quote_passages):
             where = [self.evidence.position.get(k, -1) if k else -1 for k in keys]
             linked, weights = self._links.of(pos)
             extra = linked[weights < 1.0].tolist()
-            self._quote_lookup.append(_QuoteLookup(np.array([max(w, 0) for w in where] + extra, dtype=np.int64),
+            self._quote_lookup.append(QuoteLookup(np.array([max(w, 0) for w in where] + extra, dtype=np.int64),
                                                    [w >= 0 for w in where], extra))
         self._passage_quotes: dict[int, Quote] = {}
         self._counters = CounterPicker(self._map, self._positions)
         self._workspaces = np.array([a.workspace_id or "" for a in self.index.arguments], dtype=object)
         self._curated = self._workspaces == ""
+        self._signs = np.array([SIGN[a.stance] for a in self.index.arguments])
+        if self.semantic is not None:
+            self.semantic.build(self.index.arguments, self.corpus.chat)
         self._phrase_args: dict[tuple[str, ...], list[int]] = {}
         self._phrase_lengths: dict[str, set[int]] = {}
         for pos, phrases in enumerate(self.index.phrases):
@@ -198,7 +184,9 @@ class Matcher:
         queries = [self.query(text) for text in texts]
         results = [MatchResult(text=text, trigger=False, matches=(), topic_score=q.topic)
                    for text, q in zip(texts, queries)]
-        live = [i for i, q in enumerate(queries) if q.weights] if self.index.arguments else []
+        semantic = self.semantic
+        live = ([i for i, q in enumerate(queries) if (q.words if semantic else q.weights)]
+                if self.index.arguments else [])
         if not live:
             return results
         visible = self._visible(workspace_id, topic, argument_ids)
@@ -208,16 +196,41 @@ class Matcher:
             batch = [queries[i] for i in rows]
             alone, window = self.evidence.evidence_many([(q.weights, q.mass) for q in batch])
             scored = self._score(batch, window, boosts)
-            order = np.argsort(-np.where(visible, scored.score, -1.0), axis=1, kind="stable")[:, :limit]
+            figures = semantic.figures(semantic.encode([self._plain(texts[i]) for i in rows])) if semantic else None
+            score = scored.score if figures is None else self._boosted(fuse(scored.score, figures, self.blend), boosts)
+            order = np.argsort(-np.where(visible, score, -1.0), axis=1, kind="stable")[:, :limit + SIDE_CANDIDATES]
             for row, i in enumerate(rows):
-                results[i] = self._result(texts[i], batch[row], alone[row], scored.score[row], scored.own[row],
-                                          order[row].tolist(), visible, workspace_id)
+                results[i] = self._result(texts[i], batch[row], alone[row], score[row], scored.own[row],
+                                          order[row].tolist(), visible, workspace_id, limit,
+                                          figures and Semantics(figures, row, scored.score[row]))
         return results
 
+    def score_parts(self, texts: Sequence[str]) -> tuple[np.ndarray, SemanticFigures | None, list[Query]]:
+        """The word scores (messages x argument positions) and embedding figures that `match_many` blends;
+        for calibration scripts and diagnostics."""
+        queries = [self.query(text) for text in texts]
+        _, window = self.evidence.evidence_many([(q.weights, q.mass) for q in queries])
+        lexical = self._score(queries, window, None).score
+        figures = self.semantic.figures(self.semantic.encode([self._plain(t) for t in texts])) if self.semantic else None
+        return lexical, figures, queries
+
     def _result(self, text: str, q: Query, alone: np.ndarray, score: np.ndarray, own: np.ndarray,
-                order: list[int], visible: np.ndarray, workspace_id: str | None) -> MatchResult:
+                order: list[int], visible: np.ndarray, workspace_id: str | None, limit: int,
+                sem: Semantics | None) -> MatchResult:
         """One message's answer from its row of the batch's figures."""
-        ranked = [p for p in order if visible[p] and score[p] >= MIN_MATCH_SCORE]
+        ranked = [p for p in order if visible[p] and score[p] >= MIN_MATCH_SCORE
+                  and (sem is None or sem.lexical[p] > 0 or score[p] >= MIN_WORDLESS_SCORE)]
+        side, confident = "neutral", False
+        if sem is not None:
+            side, confident, ranked = self._decide(text, q, score, ranked, visible, sem)
+        else:
+            cue = self.cues.lean(q.words, text)
+            if cue:
+                side = "open" if cue > 0 else "closed"
+                ranked = side_first(ranked, score, self._signs, side, self.blend.cue_slack)
+        ranked = ranked[:limit]
+        if not ranked:
+            side = "neutral"
         matches = []
         floor = EXTRA_QUOTE_MIN * float(alone.max())
         for pos in ranked:
@@ -226,14 +239,41 @@ class Matcher:
             counters = self._counters.pick(arg, quotes[0] if quotes else None, workspace_id, own)
             matches.append(ArgumentMatch(argument=arg, score=float(score[pos]), quotes=tuple(quotes),
                                          counters=tuple(counters)))
-        trigger = bool(ranked) and should_trigger(q.topic, matches[0].score, self._matched_terms(q, ranked[0]),
-                                                  self.settings)
-        return MatchResult(text=text, trigger=trigger, matches=tuple(matches), topic_score=q.topic)
+        if sem is None:  # words only: the lexical gate; the side of the cues, else of the best match
+            confident = bool(ranked) and should_trigger(q.topic, matches[0].score, self._matched_terms(q, ranked[0]),
+                                                        self.settings)
+            if side == "neutral":
+                side = next((m.argument.stance for m in matches if m.argument.stance != "mixed"), "neutral")
+        return MatchResult(text=text, trigger=confident, matches=tuple(matches), topic_score=q.topic, side=side)
+
+    def _plain(self, text: str) -> str:
+        """What the embedding model reads: the message's bounded prefix without mentions, links and markup."""
+        return clean(text, self.norm.max_chars)
+
+    def _decide(self, text: str, q: Query, score: np.ndarray, ranked: list[int], visible: np.ndarray,
+                sem: Semantics) -> tuple[str, bool, list[int]]:
+        """With embeddings: the message's side, the order with its side first, and whether the learned gate
+        is confident the first argument is the message's point."""
+        fig, row = sem.figures, sem.row
+        cue = self.cues.lean(q.words, text)
+        side, lean = message_side(np.where(visible, score, 0.0), float(fig.side[row]), self._signs, self.blend, cue,
+                                  is_question(text))
+        ranked = side_first(ranked, score, self._signs, side, self.blend.cue_slack if cue else self.blend.side_slack)
+        if not ranked:
+            return side, False, ranked
+        x = features(text, score, ranked, sem.lexical, visible, float(fig.utter[row].max()),
+                     float(fig.not_claim[row]), q.topic, lean)
+        if self.gate is None:
+            confident = should_trigger(q.topic, float(score[ranked[0]]), self._matched_terms(q, ranked[0]),
+                                       self.settings)
+        else:
+            confident = self.gate.probability(x) >= self.settings.trigger_min_probability
+        return side, confident, ranked
 
     def _score(self, batch: Sequence[Query], window: np.ndarray, boosts: Mapping[str, float] | None) -> Scored:
         """Calibrated [0, 1] score of every argument for each message (messages x arguments)."""
         bm25, present = self.index.bm25.score_and_presence_many([q.weights for q in batch])
-        mass = np.array([q.mass for q in batch])[:, None]
+        mass = np.array([max(q.mass, 1e-9) for q in batch])[:, None]
         own = present / mass
         ceiling = np.array([self.index.bm25.ceiling(q.weights) for q in batch])[:, None]
         rank = np.divide(bm25, ceiling, out=np.zeros_like(bm25), where=ceiling > 0)
@@ -247,12 +287,18 @@ class Matcher:
         # thin evidence (one everyday word explaining a one-word message) is not confidence
         thin = np.minimum(1.0, np.maximum(own, evidence) * mass / FULL_EVIDENCE_MASS)
         score = raw * thin
+        if self.semantic is None:
+            score = self._boosted(score, boosts)
+        return Scored(score=np.minimum(1.0, score), own=own)
+
+    def _boosted(self, score: np.ndarray, boosts: Mapping[str, float] | None) -> np.ndarray:
+        """Scores with workspace feedback applied (a factor per argument)."""
         if boosts:
             for arg_id, factor in boosts.items():
                 pos = self._positions.get(arg_id)
                 if pos is not None:
                     score[:, pos] *= factor
-        return Scored(score=np.minimum(1.0, score), own=own)
+        return np.minimum(1.0, score)
 
     def _visible(self, workspace_id: str | None, topic: str | None, argument_ids: Collection[str] | None) -> np.ndarray:
         if workspace_id is None and topic is None and argument_ids is None:
@@ -303,10 +349,10 @@ class Matcher:
     def counters_for(self, text: str, *, limit: int = 3, workspace_id: str | None = None,
                      boosts: Mapping[str, float] | None = None) -> list[CounterMatch]:
         """Only the other side: the counters of the best matches, each argument once, best match first."""
-        matches = self.match(text, limit=limit, workspace_id=workspace_id, boosts=boosts).matches
-        # the best match says which side the message takes; lower matches from the other side are
-        # arguments it attacks, and their counters would agree with the message
-        side = next((m.argument.stance for m in matches if m.argument.stance != "mixed"), "mixed")
+        result = self.match(text, limit=limit, workspace_id=workspace_id, boosts=boosts)
+        matches = result.matches
+        # lower matches from the other side are arguments the message attacks: their counters would agree
+        side = result.side if result.side != "neutral" else "mixed"
         seen: set[str] = set()
         out: list[CounterMatch] = []
         for match in matches:

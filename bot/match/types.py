@@ -45,7 +45,13 @@ class MatchResult:
     trigger: bool  # would an automatic reply be posted (default settings)
     matches: tuple[ArgumentMatch, ...]
     topic_score: float = 0.0
+    side: str = "neutral"  # the side the message argues: open | closed | neutral
+
+    @property
+    def confident(self) -> bool:
+        """The first match is confidently the message's point (what the auto-reply gate requires)."""
+        return self.trigger
 
     def to_json(self) -> dict[str, Any]:
-        return {"text": self.text, "trigger": self.trigger,
+        return {"text": self.text, "side": self.side, "trigger": self.trigger,
                 "matches": [m.to_json() for m in self.matches]}

@@ -1,8 +1,7 @@
-"""Command arguments: `key=value` / `key="several words"` parsing (shlex) and cleaning of user text."""
+"""Command arguments: `key=value` / `key="several words"` parsing and cleaning of user text."""
 from __future__ import annotations
 
 import re
-import shlex
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -11,7 +10,7 @@ from bot import textcut
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _SMART_QUOTES = str.maketrans({"\u201c": '"', "\u201d": '"', "\u201e": '"', "\u00ab": '"', "\u00bb": '"'})
 _KEY_VALUE = re.compile(r"^([A-Za-z_][A-Za-z0-9_-]*)=(.*)$", re.S)
-_FALLBACK_TOKEN = re.compile(r'[A-Za-z_][\w-]*="[^"]*"|[A-Za-z_][\w-]*=\'[^\']*\'|"[^"]*"|\S+')
+_KEY_PREFIX = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]*=$")
 MAX_ARGS_CHARS = 8000
 
 
@@ -43,15 +42,50 @@ class ParsedArgs:
         return " ".join(self.positional).strip()
 
 
-def _split(text: str) -> list[str]:
-    try:
-        lexer = shlex.shlex(text, posix=True)
-        lexer.whitespace_split = True
-        lexer.commenters = ""
-        return list(lexer)
-    except ValueError:  # unbalanced quotes, e.g. an apostrophe in free text
-        return [t[:-1].replace('="', "=", 1) if t.endswith('"') and '="' in t else t.strip('"')
-                for t in _FALLBACK_TOKEN.findall(text)]
+def _closing_quote(text: str, start: int) -> int:
+    """Index of a `'` at or after `start` that ends a word (whitespace or the end follows), else -1."""
+    at = text.find("'", start)
+    while at != -1:
+        if at + 1 == len(text) or text[at + 1].isspace():
+            return at
+        at = text.find("'", at + 1)
+    return -1
+
+
+def split_words(text: str) -> list[str]:
+    """Words split at whitespace, the one place user text is split (adapters pass words through as typed).
+
+    `"double quotes"` group words anywhere; `'single quotes'` only when one opens a word (or the value after
+    `key=`) and another closes a word, so an apostrophe inside a word (Meta's, isn't) is just a letter.
+    A quote that is never closed is kept as typed.
+    """
+    words: list[str] = []
+    current: list[str] = []
+    in_word = False
+    i = 0
+    while i < len(text):
+        char = text[i]
+        if char.isspace():
+            if in_word:
+                words.append("".join(current))
+                current, in_word = [], False
+            i += 1
+            continue
+        end = -1
+        if char == '"':
+            end = text.find('"', i + 1)
+        elif char == "'" and (not in_word or _KEY_PREFIX.match("".join(current))):
+            end = _closing_quote(text, i + 1)
+        if end != -1:
+            current.append(text[i + 1:end])
+            i = end + 1
+        else:
+            current.append(char)
+            i += 1
+        in_word = True
+    if in_word:
+        words.append("".join(current))
+    return words
 
 
 def parse_args(words: Sequence[str], options: Mapping[str, str] | None = None, *,
@@ -64,7 +98,7 @@ def parse_args(words: Sequence[str], options: Mapping[str, str] | None = None, *
     text = clean_text(" ".join(words))[:MAX_ARGS_CHARS].translate(_SMART_QUOTES)
     parsed = ParsedArgs()
     current: str | None = None
-    for token in _split(text):
+    for token in split_words(text):
         match = _KEY_VALUE.match(token)
         key = match.group(1).lower() if match else None
         if match and key in known:

@@ -6,20 +6,21 @@ from bot.db.repos import channels as repo
 from bot.messages import Command
 from bot.reply import Reply
 from bot.service.args import clip, parse_args
+from bot.service.caches import ChannelState
 from bot.service.cards import error, note
 from bot.service.core import ServiceCore
 
 MAX_COOLDOWN = 7 * 24 * 3600
 
 
-def channel_enabled(core: ServiceCore, row: ChannelSetting | None) -> bool:
+def channel_enabled(core: ServiceCore, row: ChannelSetting | ChannelState | None) -> bool:
     """Auto replies on here: the channel's own switch, else the configured default."""
     if row is not None and row.autoreply is not None:
         return row.autoreply
     return core.settings.auto_reply_default == "on"
 
 
-def channel_cooldown(core: ServiceCore, row: ChannelSetting | None) -> int:
+def channel_cooldown(core: ServiceCore, row: ChannelSetting | ChannelState | None) -> int:
     if row is not None and row.cooldown_seconds is not None:
         return row.cooldown_seconds
     return core.settings.auto_reply_cooldown_seconds
@@ -39,7 +40,7 @@ async def autoreply_command(core: ServiceCore, cmd: Command) -> Reply:
                 return error(ctx, f"The cooldown is a whole number of seconds between 0 and {MAX_COOLDOWN}, "
                                   "e.g. `autoreply on 300`.")
             cooldown = int(cooldown_text)
-        async with core.db.write() as session:
+        async with core.write() as session:
             row = await repo.set_autoreply(session, ctx.workspace_id, ctx.channel_id, on=sub == "on",
                                            cooldown_seconds=cooldown, updated_by=clip(ctx.user_id, 200),
                                            now=core.now())

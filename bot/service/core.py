@@ -1,16 +1,27 @@
-"""The state one service instance shares between its modules: settings, database, corpus, matcher, clock."""
+"""The state one service instance shares between its modules: settings, database, corpus, matcher, clock, caches."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+from collections import Counter
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.argmap.types import Argument
 from bot.corpus import Corpus
 from bot.db.engine import Database
+from bot.db.repos import channels as channels_repo
+from bot.db.repos import debates as debates_repo
+from bot.db.repos import state as state_repo
 from bot.db.repos.feedback import net_scores
+from bot.db.repos.replies import ReplyRef
 from bot.match.matcher import Matcher
+from bot.service.batching import MatchBatcher
+from bot.service.caches import ChannelState, DebateState, ScopeCache
 from bot.settings import Settings
 
 Clock = Callable[[], datetime]
@@ -30,8 +41,21 @@ class ServiceCore:
     corpus: Corpus
     matcher: Matcher
     clock: Clock
+    # the version of each shared-state scope this process's caches and matcher reflect
+    versions: dict[str, int] = field(default_factory=dict)
+    arguments_lock: asyncio.Lock = field(default_factory=asyncio.Lock)  # matcher edits: commands vs reloads
+    counters: Counter[str] = field(default_factory=Counter)
+    batcher: MatchBatcher = field(default_factory=MatchBatcher)  # chat messages, matched in batches
     _channel_locks: dict[tuple[str, str], asyncio.Lock] = field(default_factory=dict)
-    _feedback: dict[str, dict[str, int]] = field(default_factory=dict)  # workspace -> argument -> net
+    _feedback: ScopeCache[str, dict[str, int]] = field(default_factory=ScopeCache)  # workspace -> argument -> net
+    triggers: ScopeCache[str, list[Any]] = field(default_factory=ScopeCache)  # workspace -> TriggerSpecs
+    channels: ScopeCache[tuple[str, str], ChannelState | None] = field(default_factory=lambda: ScopeCache(50_000))
+    debates: ScopeCache[tuple[str, str | None, str], DebateState | None] = field(
+        default_factory=lambda: ScopeCache(50_000))
+    # replies claimed by this process and not posted yet, by (platform, workspace, channel, source message)
+    claims: ScopeCache[tuple[str, str, str, str], ReplyRef] = field(default_factory=ScopeCache)
+    # channels this process itself answered, until when their cooldown surely lasts
+    cooling: ScopeCache[tuple[str, str], datetime] = field(default_factory=lambda: ScopeCache(50_000))
 
     def now(self) -> datetime:
         return self.clock()
@@ -40,17 +64,65 @@ class ServiceCore:
         """One lock per channel: auto-reply decisions there happen one at a time."""
         return self._channel_locks.setdefault((workspace_id, channel_id), asyncio.Lock())
 
+    @asynccontextmanager
+    async def write(self) -> AsyncIterator[AsyncSession]:
+        """`db.write()`, then the scopes the transaction bumped are refreshed here at once (others poll)."""
+        async with self.db.write() as session:
+            yield session
+        for scope, version in state_repo.bumped(session).items():
+            self.forget(scope)
+            if self.versions.get(scope, 0) == version - 1:  # nobody else changed it in between
+                self.versions[scope] = version
+
+    def forget(self, scope: str) -> None:
+        """Empty the cache of one scope (the matcher's arguments are reloaded, not cached here)."""
+        if scope == state_repo.FEEDBACK:
+            self._feedback.clear()
+        elif scope == state_repo.TRIGGERS:
+            self.triggers.clear()
+        elif scope == state_repo.CHANNELS:
+            self.channels.clear()
+            self.cooling.clear()
+        elif scope == state_repo.DEBATES:
+            self.debates.clear()
+
     async def boosts(self, workspace_id: str) -> dict[str, float]:
         """Feedback multipliers for the arguments of one workspace."""
-        nets = self._feedback.get(workspace_id)
-        if nets is None:
+        async def load() -> dict[str, int]:
             async with self.db.read() as session:
-                nets = await net_scores(session, workspace_id)
-            self._feedback[workspace_id] = nets
+                return await net_scores(session, workspace_id)
+        nets = await self._feedback.get(workspace_id, load)
         return {arg: feedback_factor(net) for arg, net in nets.items() if net}
 
-    def forget_feedback(self, workspace_id: str) -> None:
-        self._feedback.pop(workspace_id, None)
+    async def channel_state(self, workspace_id: str, channel_id: str) -> ChannelState | None:
+        """The channel's switch and cooldown (None: never set), from the cache."""
+        return (await self.message_state(workspace_id, None, channel_id, debate=False))[1]
+
+    async def debate_state(self, workspace_id: str, thread_id: str | None, channel_id: str) -> DebateState | None:
+        """The debate living in this thread (or channel, where threads are channels), from the cache."""
+        return (await self.message_state(workspace_id, thread_id, channel_id, channel=False))[0]
+
+    async def message_state(self, workspace_id: str, thread_id: str | None, channel_id: str, *,
+                            debate: bool = True, channel: bool = True) -> tuple[DebateState | None,
+                                                                                ChannelState | None]:
+        """The debate of a message's thread and its channel's settings, from the caches; whatever is missing
+        is read in one session."""
+        debate_key, channel_key = (workspace_id, thread_id, channel_id), (workspace_id, channel_id)
+        has_debate, found_debate = self.debates.lookup(debate_key) if debate else (True, None)
+        has_channel, found_channel = self.channels.lookup(channel_key) if channel else (True, None)
+        if has_debate and has_channel:
+            return found_debate, found_channel
+        debates_at, channels_at = self.debates.generation, self.channels.generation
+        async with self.db.read() as session:
+            if not has_debate:
+                row = await debates_repo.debate_for_thread(session, workspace_id, thread_id, channel_id)
+                found_debate = None if row is None else DebateState(row.id, row.status)
+                self.debates.store(debate_key, found_debate, debates_at)
+            if not has_channel:
+                setting = await channels_repo.get_channel(session, workspace_id, channel_id)
+                found_channel = None if setting is None else ChannelState(setting.autoreply, setting.cooldown_seconds)
+                self.channels.store(channel_key, found_channel, channels_at)
+        return found_debate, found_channel
 
     def visible(self, argument: Argument, workspace_id: str | None) -> bool:
         return argument.workspace_id is None or argument.workspace_id == workspace_id

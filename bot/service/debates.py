@@ -36,7 +36,7 @@ def raised_arguments(result: MatchResult) -> list[str]:
 
 
 async def record_message(core: ServiceCore, debate_id: int, msg: IncomingMessage, result: MatchResult) -> None:
-    async with core.db.write() as session:
+    async with core.write() as session:
         await repo.record_event(session, debate_id, participant_id=clip(msg.author_id, 64),
                                 participant_name=clip(msg.author_name, 200), message_id=clip(msg.message_id, 64),
                                 argument_ids=raised_arguments(result), now=core.now())
@@ -112,7 +112,7 @@ async def start(core: ServiceCore, cmd: Command) -> Reply:
         body += "\nNo argument in the map matches this motion yet, so there are no opening quotes."
     reply = answer(ctx, placement=Placement.NEW_THREAD, thread_id=None, message_id=None, title=motion, body=body,
                    thread_name=cut_at_word(motion, 100), cards=tuple(cards))
-    async with core.db.write() as session:
+    async with core.write() as session:
         await repo.open_debate(session, platform=ctx.platform, workspace_id=ctx.workspace_id,
                                channel_id=ctx.channel_id, motion=motion, opened_by=clip(ctx.user_name, 200),
                                now=core.now())
@@ -149,7 +149,7 @@ async def summary(core: ServiceCore, cmd: Command, *, close: bool) -> Reply:
     if debate.thread_id:
         reply = replace(reply, thread_id=debate.thread_id, channel_id=debate.channel_id)
     if close:
-        async with core.db.write() as session:
+        async with core.write() as session:
             await repo.close_debate(session, debate.id, closed_by=clip(ctx.user_name, 200), now=core.now())
     return reply
 

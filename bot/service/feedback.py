@@ -29,12 +29,11 @@ async def handle_reaction(core: ServiceCore, reaction: Reaction) -> bool:
     if value is None:
         return False
     workspace_id = reaction.workspace_id
-    async with core.db.write() as session:
+    async with core.write() as session:
         message = await posted_message(session, workspace_id, clip(reaction.message_id, 64))
         if message is None or not message.argument_id:
             return False
         await repo.upsert_feedback(session, workspace_id=workspace_id, posted_message_id=message.message_id,
                                    argument_id=message.argument_id, user_id=clip(reaction.user_id, 64),
                                    value=value, now=core.now())
-    core.forget_feedback(workspace_id)
     return True

@@ -46,7 +46,16 @@ async def argue(core: ServiceCore, cmd: Command) -> Reply:
     cards = cards_for(result.matches, limit=MAX_PAIRS)
     if not cards:
         return _no_match(ctx)
-    return answer(ctx, title="Arguments and counterpoints", cards=tuple(cards))
+    return answer(ctx, title=argue_title(result.side, result.confident), cards=tuple(cards))
+
+
+def argue_title(side: str, confident: bool) -> str:
+    """Says which side the message was read as, and when the bot is unsure of the point itself."""
+    if side == "neutral":
+        title = "Both sides (it isn't clear which side you're arguing)"
+    else:
+        title = f"Your point ({side} side) and the counterpoint"
+    return title if confident else f"{title}; closest matches, not sure this is your point"
 
 
 async def counter(core: ServiceCore, cmd: Command) -> Reply:

@@ -10,6 +10,7 @@ from bot.errors import QuoteNotInSource
 from bot.messages import Command, CommandContext
 from bot.reply import Placement, Reply
 from bot.service.args import clip, parse_args
+from bot.service.argsync import edit_matcher
 from bot.service.cards import answer, card, error, note
 from bot.service.core import ServiceCore
 
@@ -80,11 +81,12 @@ async def add(core: ServiceCore, cmd: Command, words: tuple[str, ...]) -> Reply:
     keywords = tuple(k.strip().lower() for k in o.get("keywords", "").split(",") if k.strip())[:30]
     argument = Argument(id=argument_id, claim=claim, stance=stance, topic=topic,  # type: ignore[arg-type]
                         keywords=keywords, quotes=(quote,), origin="moderator", workspace_id=ctx.workspace_id)
-    async with core.db.write() as session:
-        if await repo.get_argument(session, argument_id) is not None:
-            return error(ctx, f"An argument with id {argument_id} already exists; choose another id.")
-        await repo.add_moderator_argument(session, argument, created_by=clip(ctx.user_id, 200), now=core.now())
-    core.matcher.add_argument(argument)
+    async with core.arguments_lock:  # a reload from the database must not interleave with this edit
+        async with core.write() as session:
+            if await repo.get_argument(session, argument_id) is not None:
+                return error(ctx, f"An argument with id {argument_id} already exists; choose another id.")
+            await repo.add_moderator_argument(session, argument, created_by=clip(ctx.user_id, 200), now=core.now())
+        await edit_matcher(core, lambda matcher: matcher.add_argument(argument))
     return _added_reply(ctx, argument, quote)
 
 
@@ -136,10 +138,12 @@ async def link(core: ServiceCore, cmd: Command, words: tuple[str, ...]) -> Reply
                           "See `topics`, or autocomplete, for ids.")
     if a_id == b_id:
         return error(ctx, "An argument cannot answer itself.")
-    async with core.db.write() as session:
-        added = await repo.add_moderator_link(session, a_id, b_id, workspace_id=ctx.workspace_id,
-                                              created_by=clip(ctx.user_id, 200), now=core.now())
-    core.matcher.link(a_id, b_id)
+    async with core.arguments_lock:
+        async with core.write() as session:
+            added = await repo.add_moderator_link(session, a_id, b_id, workspace_id=ctx.workspace_id,
+                                                  created_by=clip(ctx.user_id, 200), now=core.now())
+        if added:
+            await edit_matcher(core, lambda matcher: matcher.link(a_id, b_id))
     if not added:
         return note(ctx, f"{b_id} already answers {a_id}.")
     return note(ctx, f"Linked: {b_id} now answers {a_id}.")
@@ -158,7 +162,8 @@ async def remove(core: ServiceCore, cmd: Command, words: tuple[str, ...]) -> Rep
     if argument.origin != "moderator":
         return error(ctx, f"{target} is a curated argument from corpus/arguments.yaml; curated arguments can't "
                           "be removed from chat. Edit the YAML file and run `counterpoint ingest` instead.")
-    async with core.db.write() as session:
-        await repo.remove_moderator_argument(session, target)
-    core.matcher.remove_argument(target)
+    async with core.arguments_lock:
+        async with core.write() as session:
+            await repo.remove_moderator_argument(session, target)
+        await edit_matcher(core, lambda matcher: matcher.remove_argument(target))
     return note(ctx, f"Removed argument {target} and the links moderators made to it.")

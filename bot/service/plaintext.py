@@ -1,9 +1,20 @@
 """Plain-text rendering of a Reply: the fallback text, the console and `counterpoint ask` use it."""
 from __future__ import annotations
 
+import re
+
 from bot.reply import QuoteCard, Reply
 
 STANCE_LABEL = {"open": "OPEN", "closed": "CLOSED", "mixed": "MIXED"}
+COMMAND_NAMES = ("argue", "counter", "quote", "sources", "topics", "help", "debate", "trigger", "autoreply",
+                 "argument")
+# a code span that starts with a command name: `trigger add <pattern>`, `help` (not `safety`, `counterpoint …`)
+_HINT = re.compile(r"`((?:%s)(?:\s[^`]*)?)`" % "|".join(COMMAND_NAMES))
+
+
+def slash_hints(text: str, prefix: str) -> str:
+    """The service's command hints in a platform's own form: `trigger add` -> `/trigger add` (prefix "/")."""
+    return _HINT.sub(lambda m: f"`{prefix}{m.group(1)}`", text)
 
 
 def attribution(card: QuoteCard) -> str:

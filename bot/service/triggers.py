@@ -47,11 +47,20 @@ def first_fired(core: ServiceCore, triggers: list[TriggerSpec], text: str, words
     return None
 
 
+@dataclass(frozen=True, slots=True)
+class _Scoped:
+    spec: TriggerSpec
+    channel_id: str | None  # None: workspace-wide
+
+
 async def triggers_in_force(core: ServiceCore, workspace_id: str, channel_id: str) -> list[TriggerSpec]:
-    """Workspace-wide triggers and this channel's, oldest first."""
-    async with core.db.read() as session:
-        rows = await repo.workspace_triggers(session, workspace_id)
-    return [TriggerSpec.of(r) for r in rows if r.scope == "workspace" or r.channel_id == channel_id]
+    """Workspace-wide triggers and this channel's, oldest first (from the cache of the workspace's triggers)."""
+    async def load() -> list[_Scoped]:
+        async with core.db.read() as session:
+            rows = await repo.workspace_triggers(session, workspace_id)
+        return [_Scoped(TriggerSpec.of(r), None if r.scope == "workspace" else r.channel_id) for r in rows]
+    scoped: list[_Scoped] = await core.triggers.get(workspace_id, load)
+    return [t.spec for t in scoped if t.channel_id is None or t.channel_id == channel_id]
 
 
 async def trigger_command(core: ServiceCore, cmd: Command) -> Reply:
@@ -89,7 +98,7 @@ async def add(core: ServiceCore, cmd: Command) -> Reply:
     argument_id = o.get("argument", "").lower() or None
     if argument_id and core.argument(argument_id, ctx.workspace_id) is None:
         return error(ctx, f"Unknown argument id {argument_id[:80]}.")
-    async with core.db.write() as session:
+    async with core.write() as session:
         if len(await repo.workspace_triggers(session, ctx.workspace_id)) >= MAX_TRIGGERS:
             return error(ctx, f"This workspace already has {MAX_TRIGGERS} triggers; remove some first.")
         row = await repo.add_trigger(session, workspace_id=ctx.workspace_id, scope=scope, channel_id=ctx.channel_id,
@@ -112,7 +121,7 @@ async def remove(core: ServiceCore, cmd: Command) -> Reply:
     key = " ".join((parsed.options.get("id") or parsed.options.get("pattern") or parsed.text()).strip("\"'").split())
     if not key:
         return error(ctx, "Usage: trigger remove <id|pattern> (see `trigger list` for ids).")
-    async with core.db.write() as session:
+    async with core.write() as session:
         found = await repo.find_triggers(session, ctx.workspace_id, key[:MAX_PATTERN])
         ids = [t.id for t in found]
         await repo.delete_triggers(session, found)

@@ -76,6 +76,15 @@ async def get_channel(server: "DiscordStandIn", req: "Recorded", m: re.Match) ->
     return 200, server.world.channel_payload(_channel(server, m.group("channel")))
 
 
+async def get_message(server: "DiscordStandIn", req: "Recorded", m: re.Match) -> Result:
+    channel = _channel(server, m.group("channel"))
+    data = server.world.messages.get(int(m.group("message")))
+    if data is None or int(data["channel_id"]) != channel.id:
+        raise ApiError(404, 10008, "Unknown Message")
+    _require(server, "read_message_history")
+    return 200, data
+
+
 async def post_message(server: "DiscordStandIn", req: "Recorded", m: re.Match) -> Result:
     channel = _channel(server, m.group("channel"))
     body = req.json or {}
@@ -185,6 +194,7 @@ ROUTES: list[tuple[str, re.Pattern[str], Handler]] = [
     ("PUT", re.compile(r"^/applications/\d+(?:/guilds/(?P<guild>\d+))?/commands$"), put_commands),
     ("GET", re.compile(r"^/applications/\d+(?:/guilds/(?P<guild>\d+))?/commands$"), get_commands),
     ("GET", re.compile(r"^/channels/(?P<channel>\d+)$"), get_channel),
+    ("GET", re.compile(r"^/channels/(?P<channel>\d+)/messages/(?P<message>\d+)$"), get_message),
     ("POST", re.compile(r"^/channels/(?P<channel>\d+)/messages$"), post_message),
     ("POST", re.compile(r"^/channels/(?P<channel>\d+)/messages/(?P<message>\d+)/threads$"), thread_from_message),
     ("POST", re.compile(r"^/channels/(?P<channel>\d+)/threads$"), thread_in_channel),

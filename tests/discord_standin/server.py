@@ -47,6 +47,7 @@ class DiscordStandIn:
         self.gateway_queries: list[dict[str, str]] = []
         self.commands: dict[str, list[dict[str, Any]]] = {}
         self.interactions: dict[str, dict[str, Any]] = {}
+        self._failures: list[tuple[str, re.Pattern[str], int, Any, dict[str, str]]] = []
         self._changed = asyncio.Condition()
         self._runner: web.AppRunner | None = None
         self.port = 0
@@ -78,6 +79,26 @@ class DiscordStandIn:
         return f"ws://127.0.0.1:{self.port}/gateway"
 
     # -- REST ------------------------------------------------------------------------------------
+    def fail_next(self, method: str, pattern: str, *, status: int = 429, retry_after: float = 0.2,
+                  times: int = 1) -> None:
+        """The next `times` requests with `method` whose path matches `pattern` fail as Discord fails them:
+        429 with `retry_after` (body and Retry-After header), 5xx, or 403 Missing Permissions; nothing happens."""
+        if status == 429:
+            body: Any = {"message": "You are being rate limited.", "retry_after": retry_after, "global": False}
+            headers = {"Retry-After": str(retry_after), "Via": "1.1 google", "X-RateLimit-Scope": "user"}
+        elif status == 403:
+            body, headers = {"code": 50013, "message": "Missing Permissions"}, {}
+        else:
+            body, headers = {"code": 0, "message": f"{status}: Internal Server Error"}, {}
+        self._failures.extend([(method, re.compile(pattern), status, body, headers)] * times)
+
+    def _failure_for(self, rec: Recorded) -> tuple[int, Any, dict[str, str]] | None:
+        for i, (method, pattern, status, body, headers) in enumerate(self._failures):
+            if method == rec.method and pattern.search(rec.path):
+                del self._failures[i]
+                return status, body, headers
+        return None
+
     async def _rest(self, request: web.Request) -> web.Response:
         path = request.path[len(API_PREFIX):]
         body: Any = None
@@ -88,16 +109,20 @@ class DiscordStandIn:
             elif request.content_type.startswith("multipart/"):
                 body = {"multipart": True}
         rec = Recorded(request.method, path, dict(request.query), body)
+        headers = {"Content-Type": "application/json"}
+        failure = self._failure_for(rec)
         if not UNAUTHENTICATED.match(path) and request.headers.get("Authorization") != f"Bot {self.token}":
             status, payload = 401, {"code": 0, "message": "401: Unauthorized"}
+        elif failure is not None:
+            status, payload, extra = failure
+            headers.update(extra)
         else:
             status, payload = await route(self, rec)
         rec.status, rec.response = status, payload
         async with self._changed:
             self.requests.append(rec)
             self._changed.notify_all()
-        return web.Response(status=status, body=json.dumps(payload).encode(),
-                            headers={"Content-Type": "application/json"})
+        return web.Response(status=status, body=json.dumps(payload).encode(), headers=headers)
 
     def matching(self, method: str, pattern: str, where: Any = None) -> list[Recorded]:
         """Recorded requests with this method whose path matches the regex `pattern` (and `where(rec)`)."""
@@ -134,10 +159,17 @@ class DiscordStandIn:
         async with self._changed:
             self._changed.notify_all()
 
-    async def user_message(self, author: User, channel: Channel | int, content: str) -> dict[str, Any]:
-        """A member posts `content`; returns the message object sent as MESSAGE_CREATE."""
+    async def user_message(self, author: User, channel: Channel | int, content: str, *,
+                           reply_to: dict[str, Any] | None = None) -> dict[str, Any]:
+        """A member posts `content` (as a reply to the message `reply_to`, if given); returns the message
+        object sent as MESSAGE_CREATE."""
         channel_id = channel if isinstance(channel, int) else channel.id
-        data = self.world.message_payload(author, channel_id, content)
+        extra = None
+        if reply_to is not None:  # Discord sends the replied-to message along, as `referenced_message`
+            extra = {"message_reference": {"type": 0, "message_id": reply_to["id"],
+                                           "channel_id": reply_to["channel_id"], "guild_id": str(self.world.guild_id)},
+                     "referenced_message": reply_to}
+        data = self.world.message_payload(author, channel_id, content, kind=19 if reply_to else 0, extra=extra)
         await self.dispatch("MESSAGE_CREATE", data)
         return data
 

@@ -64,8 +64,10 @@ class SlackStandIn:
     users: dict[str, dict[str, Any]] = field(default_factory=dict)
     errors: dict[str, str] = field(default_factory=dict)  # method -> error every call to it returns
     calls: list[ApiCall] = field(default_factory=list)
+    history: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # channel -> messages, oldest first
 
     def __post_init__(self) -> None:
+        self._failures: dict[str, list[tuple[int, str, str | None]]] = {}
         self._changed = asyncio.Condition()
         self._ts = itertools.count(1)
         self._runner: web.AppRunner | None = None
@@ -102,6 +104,16 @@ class SlackStandIn:
         self.users[user_id] = {"id": user_id, "team_id": self.team_id, "name": name, "is_admin": admin,
                                "is_owner": owner, "is_primary_owner": False, "is_bot": False,
                                "profile": {"display_name": name, "real_name": name.title()}}
+
+    def fail_next(self, method: str, *, status: int = 429, error: str = "ratelimited",
+                  retry_after: str | None = "1", times: int = 1) -> None:
+        """The next `times` calls to `method` fail as Slack fails them: e.g. HTTP 429 `ratelimited` with a
+        Retry-After header (seconds), or HTTP 500 `internal_error`; nothing is posted."""
+        self._failures.setdefault(method, []).extend([(status, error, retry_after)] * times)
+
+    def add_message(self, channel: str, message: dict[str, Any]) -> None:
+        """Make a message (e.g. one a test sent as an event) part of the channel's history."""
+        self.history.setdefault(channel, []).append(message)
 
     # -- observing -------------------------------------------------------
     def calls_to(self, method: str) -> list[ApiCall]:
@@ -144,8 +156,15 @@ class SlackStandIn:
         auth = request.headers.get("Authorization", "")
         handler = getattr(self, "_m_" + method.replace(".", "_"), None)
         token = self.app_token if method == "apps.connections.open" else self.token
+        failure = self._failures.get(method, []).pop(0) if self._failures.get(method) else None
+        if failure is not None and auth == f"Bearer {token}":
+            status, error, retry_after = failure
+            answer: dict[str, Any] = {"ok": False, "error": error}
+            await self._record(ApiCall(method, params, auth, answer))
+            headers = {"Retry-After": retry_after} if retry_after is not None else {}
+            return web.json_response(answer, status=status, headers=headers)
         if auth != f"Bearer {token}":
-            answer: dict[str, Any] = {"ok": False, "error": "invalid_auth"}
+            answer = {"ok": False, "error": "invalid_auth"}
         elif method in self.errors:
             answer = {"ok": False, "error": self.errors[method]}
         elif handler is None:
@@ -216,7 +235,21 @@ class SlackStandIn:
                    "text": params.get("text", ""), "blocks": params.get("blocks", [])}
         if params.get("thread_ts"):
             message["thread_ts"] = params["thread_ts"]
+        self.add_message(params["channel"], message)
         return {"ok": True, "channel": params["channel"], "ts": ts, "message": message}
+
+    def _m_conversations_replies(self, params: dict[str, Any]) -> dict[str, Any]:
+        """A thread: its parent, then its replies, at most `limit` of them."""
+        if not params.get("channel"):
+            return {"ok": False, "error": "channel_not_found"}
+        messages = self.history.get(str(params["channel"]), [])  # every channel exists; most have no history
+        ts = str(params.get("ts", ""))
+        thread = [m for m in messages if m.get("ts") == ts] + [m for m in messages if m.get("thread_ts") == ts
+                                                                 and m.get("ts") != ts]
+        if not thread:
+            return {"ok": False, "error": "thread_not_found"}
+        limit = int(params.get("limit") or 1000)
+        return {"ok": True, "messages": thread[:limit], "has_more": len(thread) > limit}
 
     def _m_chat_postEphemeral(self, params: dict[str, Any]) -> dict[str, Any]:
         refused = self._message_errors(params)

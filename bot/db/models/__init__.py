@@ -2,7 +2,8 @@
 from bot.db.models.base import Base
 from bot.db.models.corpus import Argument, CounterLink, Meta, Passage, QuoteRow, Source
 from bot.db.models.service import (ChannelSetting, Debate, DebateEvent, Feedback, PostedMessage, PostedReply,
-                                   Trigger)
+                                   RequestSignature, StateVersion, Trigger)
 
 __all__ = ["Base", "Meta", "Source", "Passage", "Argument", "QuoteRow", "CounterLink", "Debate", "DebateEvent",
-           "Trigger", "ChannelSetting", "PostedReply", "PostedMessage", "Feedback"]
+           "Trigger", "ChannelSetting", "PostedReply", "PostedMessage", "Feedback",
+           "RequestSignature", "StateVersion"]

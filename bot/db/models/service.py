@@ -3,11 +3,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from bot.db.models.base import ARG_ID, ID, NAME, Base
-from bot.db.types import UTCDateTime
+from bot.db.types import UTCDateTime, UTCDateTimeTZ
 
 
 class Debate(Base):
@@ -122,3 +122,21 @@ class Feedback(Base):
     value: Mapped[int] = mapped_column(Integer)  # +1 | -1
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class RequestSignature(Base):
+    """A Slack request signature already handled: a second request with it is a replay."""
+
+    __tablename__ = "request_signatures"
+    __table_args__ = (Index("ix_request_signatures_seen_at", "seen_at"),)
+    signature: Mapped[str] = mapped_column(String(128), primary_key=True)
+    seen_at: Mapped[datetime] = mapped_column(UTCDateTimeTZ)
+
+
+class StateVersion(Base):
+    """A change counter per scope ("arguments", "triggers", ...) that workers poll to refresh their caches."""
+
+    __tablename__ = "state_versions"
+    scope: Mapped[str] = mapped_column(String(32), primary_key=True)
+    version: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
+    changed_at: Mapped[datetime | None] = mapped_column(UTCDateTimeTZ)

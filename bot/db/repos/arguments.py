@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.argmap.types import Argument, Quote
 from bot.db.models import Argument as ArgumentRow
 from bot.db.models import CounterLink, QuoteRow
+from bot.db.repos.state import ARGUMENTS, bump
 
 MODERATOR_SOURCE_ID = "moderator"  # Quote.source_id of a moderator-supplied quote from a URL
 
@@ -78,6 +79,7 @@ async def add_moderator_argument(session: AsyncSession, argument: Argument, *, c
                                  now: datetime) -> None:
     session.add(new_argument_row(argument, now=now, created_by=created_by))
     await session.flush()
+    await bump(session, ARGUMENTS)
 
 
 async def remove_moderator_argument(session: AsyncSession, argument_id: str) -> bool:
@@ -90,6 +92,7 @@ async def remove_moderator_argument(session: AsyncSession, argument_id: str) -> 
         CounterLink.origin == "moderator",
         or_(CounterLink.argument_id == argument_id, CounterLink.counter_id == argument_id)))
     await session.flush()
+    await bump(session, ARGUMENTS)
     return True
 
 
@@ -107,4 +110,5 @@ async def add_moderator_link(session: AsyncSession, argument_id: str, counter_id
     session.add(CounterLink(argument_id=argument_id, counter_id=counter_id, origin="moderator",
                             workspace_id=workspace_id, created_by=created_by, created_at=now))
     await session.flush()
+    await bump(session, ARGUMENTS)
     return True

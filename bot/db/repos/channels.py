@@ -1,4 +1,4 @@
-"""Per-channel settings: the auto-reply switch, the cooldown, and an atomic claim of the next reply slot."""
+"""Per-channel settings: the auto-reply switch, the cooldown, and an atomic claim (and release) of the reply slot."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta
@@ -8,6 +8,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import ChannelSetting
+from bot.db.repos.state import CHANNELS, bump, dialect_insert
 
 
 async def get_channel(session: AsyncSession, workspace_id: str, channel_id: str) -> ChannelSetting | None:
@@ -42,18 +43,41 @@ async def set_autoreply(session: AsyncSession, workspace_id: str, channel_id: st
         row.cooldown_seconds = cooldown_seconds
     row.updated_by, row.updated_at = updated_by, now
     await session.flush()
+    await bump(session, CHANNELS)
     return row
 
 
 async def claim_reply_slot(session: AsyncSession, workspace_id: str, channel_id: str, *, now: datetime,
                            cooldown_seconds: int) -> bool:
-    """Set the channel's last auto-reply time to `now` if the cooldown has passed (compare-and-set)."""
-    await ensure_channel(session, workspace_id, channel_id, now)
+    """Set the channel's last auto-reply time to `now` if the cooldown has passed (compare-and-set).
+
+    One UPDATE once the channel has a row; a channel seen for the first time gets its row from an
+    INSERT that does nothing when another process inserted it first (then that process has the slot).
+    """
     threshold = now - timedelta(seconds=max(cooldown_seconds, 0))
     result = await session.execute(
         update(ChannelSetting)
         .where(ChannelSetting.workspace_id == workspace_id, ChannelSetting.channel_id == channel_id,
                or_(ChannelSetting.last_auto_reply_at.is_(None), ChannelSetting.last_auto_reply_at <= threshold))
         .values(last_auto_reply_at=now)
+        .execution_options(synchronize_session=False))
+    if result.rowcount == 1:
+        return True
+    inserted = await session.execute(
+        dialect_insert(session)(ChannelSetting)
+        .values(workspace_id=workspace_id, channel_id=channel_id, autoreply=None, cooldown_seconds=None,
+                last_auto_reply_at=now, updated_at=now)
+        .on_conflict_do_nothing(index_elements=[ChannelSetting.workspace_id, ChannelSetting.channel_id]))
+    return inserted.rowcount == 1
+
+
+async def release_reply_slot(session: AsyncSession, workspace_id: str, channel_id: str, *,
+                             claimed_at: datetime) -> bool:
+    """Give back a slot claimed at `claimed_at` whose reply was never posted (unless a newer claim took it)."""
+    result = await session.execute(
+        update(ChannelSetting)
+        .where(ChannelSetting.workspace_id == workspace_id, ChannelSetting.channel_id == channel_id,
+               ChannelSetting.last_auto_reply_at == claimed_at)
+        .values(last_auto_reply_at=None)
         .execution_options(synchronize_session=False))
     return result.rowcount == 1

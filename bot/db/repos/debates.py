@@ -7,6 +7,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import Debate, DebateEvent
+from bot.db.repos.state import DEBATES, bump
 
 
 async def open_debate(session: AsyncSession, *, platform: str, workspace_id: str, channel_id: str,
@@ -15,6 +16,7 @@ async def open_debate(session: AsyncSession, *, platform: str, workspace_id: str
                     motion=motion, status="open", opened_by=opened_by, opened_at=now)
     session.add(debate)
     await session.flush()
+    await bump(session, DEBATES)
     return debate
 
 
@@ -46,6 +48,7 @@ async def attach_thread(session: AsyncSession, *, workspace_id: str, channel_id:
     if debate is not None:
         debate.thread_id = thread_id
         await session.flush()
+        await bump(session, DEBATES)
     return debate
 
 
@@ -72,3 +75,4 @@ async def close_debate(session: AsyncSession, debate_id: int, *, closed_by: str,
     if debate is not None and debate.status != "closed":
         debate.status, debate.closed_by, debate.closed_at = "closed", closed_by, now
         await session.flush()
+        await bump(session, DEBATES)

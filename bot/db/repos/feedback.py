@@ -7,6 +7,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import Feedback
+from bot.db.repos.state import FEEDBACK, bump
 
 
 async def upsert_feedback(session: AsyncSession, *, workspace_id: str, posted_message_id: str, argument_id: str,
@@ -20,7 +21,10 @@ async def upsert_feedback(session: AsyncSession, *, workspace_id: str, posted_me
         session.add(row)
     elif row.value != value:
         row.value, row.updated_at = value, now
+    else:
+        return row
     await session.flush()
+    await bump(session, FEEDBACK)
     return row
 
 

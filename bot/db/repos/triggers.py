@@ -7,6 +7,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import Trigger
+from bot.db.repos.state import TRIGGERS, bump
 
 
 async def add_trigger(session: AsyncSession, *, workspace_id: str, scope: str, channel_id: str | None, kind: str,
@@ -17,6 +18,7 @@ async def add_trigger(session: AsyncSession, *, workspace_id: str, scope: str, c
                       created_at=now)
     session.add(trigger)
     await session.flush()
+    await bump(session, TRIGGERS)
     return trigger
 
 
@@ -39,3 +41,5 @@ async def delete_triggers(session: AsyncSession, triggers: list[Trigger]) -> Non
     for trigger in triggers:
         await session.delete(trigger)
     await session.flush()
+    if triggers:
+        await bump(session, TRIGGERS)

@@ -1,0 +1,136 @@
+"""Chat-register data of the map: example utterances per argument and not-a-claim exemplars, validated."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+from pydantic import BaseModel, ConfigDict, field_validator
+
+from bot.errors import CorpusError
+from bot.yamlfile import compose, read_text
+from bot.yamlschema import validate
+
+UTTERANCES_DIR = "utterances"
+NOT_CLAIMS_FILE = "not_claims.yaml"
+MAX_UTTERANCE_CHARS = 1000
+MIN_UTTERANCES = 8  # per curated argument: fewer and chat phrasing of the point goes unrecognised
+
+
+def _clean(items: list[str]) -> list[str]:
+    out = [" ".join(str(s).split()) for s in items]
+    if any(not s for s in out):
+        raise ValueError("empty message")
+    if any(len(s) > MAX_UTTERANCE_CHARS for s in out):
+        raise ValueError(f"a message is longer than {MAX_UTTERANCE_CHARS} characters")
+    return out
+
+
+class UtteranceFile(BaseModel):
+    """One `corpus/utterances/<topic>.yaml`: argument id -> messages that make that argument."""
+
+    model_config = ConfigDict(extra="forbid")
+    utterances: dict[str, list[str]]
+
+    @field_validator("utterances")
+    @classmethod
+    def _messages(cls, value: dict[str, list[str]]) -> dict[str, list[str]]:
+        return {key: _clean(items) for key, items in value.items()}
+
+
+class NotClaimsFile(BaseModel):
+    """`corpus/not_claims.yaml`: kind -> chat messages that argue nothing about open vs closed AI."""
+
+    model_config = ConfigDict(extra="forbid")
+    not_claims: dict[str, list[str]]
+
+    @field_validator("not_claims")
+    @classmethod
+    def _messages(cls, value: dict[str, list[str]]) -> dict[str, list[str]]:
+        return {key: _clean(items) for key, items in value.items()}
+
+
+@dataclass(frozen=True, slots=True)
+class ChatData:
+    """Utterances by argument id, and the not-a-claim exemplars."""
+
+    utterances: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    not_claims: tuple[str, ...] = ()
+
+
+def _string_lines(node: yaml.Node | None) -> dict[str, int]:
+    """1-based line of every scalar string under a node (first occurrence)."""
+    lines: dict[str, int] = {}
+    stack = [node] if node is not None else []
+    while stack:
+        current = stack.pop()
+        if isinstance(current, yaml.ScalarNode):
+            lines.setdefault(" ".join(str(current.value).split()), current.start_mark.line + 1)
+        elif isinstance(current, yaml.SequenceNode):
+            stack.extend(current.value)
+        elif isinstance(current, yaml.MappingNode):
+            for key, value in current.value:
+                stack.extend((key, value))
+    return lines
+
+
+def _read(path: Path, label: str, model: type[BaseModel]) -> tuple[BaseModel, dict[str, int]]:
+    data, node = compose(read_text(path, label), label)
+    return validate(model, data, node, label), _string_lines(node)
+
+
+def load_chat_data(corpus_dir: Path, arguments: dict[str, str]) -> tuple[ChatData, list[CorpusError]]:
+    """Read every utterance file and the not-a-claim file; `arguments` maps id -> topic. Unknown ids,
+    a file naming another topic's argument and a message given twice are errors (file and line)."""
+    errors: list[CorpusError] = []
+    found: dict[str, list[str]] = {}
+    first_seen: dict[str, str] = {}
+    folder = corpus_dir / UTTERANCES_DIR
+    for path in sorted(folder.glob("*.yaml")) if folder.is_dir() else []:
+        label = f"{corpus_dir.name}/{UTTERANCES_DIR}/{path.name}"
+        try:
+            parsed, lines = _read(path, label, UtteranceFile)
+        except CorpusError as exc:
+            errors.append(exc)
+            continue
+        for arg_id, items in parsed.utterances.items():  # type: ignore[attr-defined]
+            line = lines.get(arg_id)
+            if arg_id not in arguments:
+                errors.append(CorpusError(label, f"{arg_id!r} is not an argument id", line))
+                continue
+            if arguments[arg_id] != path.stem:
+                errors.append(CorpusError(label, f"argument of topic {arguments[arg_id]!r} in the file of "
+                                          f"topic {path.stem!r}", line, arg_id))
+            for text in items:
+                key = text.casefold()
+                if key in first_seen:
+                    errors.append(CorpusError(label, f"utterance given twice (also under {first_seen[key]}): "
+                                              f"{text[:60]!r}", lines.get(text), arg_id))
+                    continue
+                first_seen[key] = arg_id
+                found.setdefault(arg_id, []).append(text)
+    not_claims: list[str] = []
+    path = corpus_dir / NOT_CLAIMS_FILE
+    if path.is_file():
+        label = f"{corpus_dir.name}/{NOT_CLAIMS_FILE}"
+        try:
+            parsed, lines = _read(path, label, NotClaimsFile)
+            for items in parsed.not_claims.values():  # type: ignore[attr-defined]
+                for text in items:
+                    key = text.casefold()
+                    if key in first_seen:
+                        errors.append(CorpusError(label, f"message is also an utterance of {first_seen[key]}: "
+                                                  f"{text[:60]!r}", lines.get(text)))
+                        continue
+                    first_seen[key] = NOT_CLAIMS_FILE
+                    not_claims.append(text)
+        except CorpusError as exc:
+            errors.append(exc)
+    if folder.is_dir():
+        for arg_id, topic in arguments.items():
+            have = len(found.get(arg_id, ()))
+            if have < MIN_UTTERANCES:
+                errors.append(CorpusError(f"{corpus_dir.name}/{UTTERANCES_DIR}/{topic}.yaml",
+                                          f"{have} utterances; each argument needs at least {MIN_UTTERANCES}",
+                                          argument_id=arg_id))
+    return ChatData({k: tuple(v) for k, v in found.items()}, tuple(not_claims)), errors

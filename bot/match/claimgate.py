@@ -1,0 +1,70 @@
+"""The learned auto-reply gate: how likely the first argument is the message's point, from a handful of
+figures of the match, by a logistic model fitted on the real-talk tuning half (tools/tune_matcher.py)."""
+from __future__ import annotations
+
+import json
+import math
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+MODEL_FILE = Path(__file__).with_name("claimgate.json")
+FEATURES = ("fit", "margin", "utterance", "not_claim", "claimness", "topic", "words_fit", "words_agree",
+            "length", "question", "side")
+_QUESTION = re.compile(r"\?\s*$")
+TOPIC_CAP = 1.2
+
+
+def features(text: str, scores: np.ndarray, ranked: list[int], lexical: np.ndarray, visible: np.ndarray,
+             best_utterance: float, not_claim: float, topic: float, side_lean: float) -> np.ndarray:
+    """The gate's inputs for one message (order as FEATURES)."""
+    first = float(scores[ranked[0]])
+    second = float(scores[ranked[1]]) if len(ranked) > 1 else 0.0
+    words_best = int(np.argmax(np.where(visible, lexical, -1.0)))
+    return np.array([first, first - second, best_utterance, not_claim, best_utterance - not_claim,
+                     min(topic, TOPIC_CAP), float(lexical[ranked[0]]), float(words_best == ranked[0]),
+                     math.log1p(len(text.split())), float(bool(_QUESTION.search(text))), abs(side_lean)])
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimGate:
+    """Standardised logistic regression over FEATURES."""
+
+    mean: np.ndarray
+    scale: np.ndarray
+    weights: np.ndarray
+    bias: float
+
+    @classmethod
+    def fit(cls, x: np.ndarray, y: np.ndarray, l2: float = 0.01, steps: int = 3000, rate: float = 0.5) -> "ClaimGate":
+        mean, scale = x.mean(axis=0), x.std(axis=0) + 1e-9
+        z = (x - mean) / scale
+        w, b = np.zeros(z.shape[1]), 0.0
+        for _ in range(steps):
+            p = 1.0 / (1.0 + np.exp(-(z @ w + b)))
+            g = p - y
+            w -= rate * (z.T @ g / len(y) + l2 * w)
+            b -= rate * float(g.mean())
+        return cls(mean, scale, w, b)
+
+    def probability(self, x: np.ndarray) -> float:
+        z = float(((x - self.mean) / self.scale) @ self.weights + self.bias)
+        return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, z))))
+
+    @classmethod
+    def load(cls, path: Path = MODEL_FILE) -> "ClaimGate | None":
+        """The fitted gate, or None when the file is missing or was fitted on other features."""
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+        if tuple(data.get("features", ())) != FEATURES:
+            return None
+        return cls(np.array(data["mean"]), np.array(data["scale"]), np.array(data["weights"]), float(data["bias"]))
+
+    def save(self, path: Path = MODEL_FILE, **about: object) -> None:
+        data = {"features": list(FEATURES), "mean": self.mean.tolist(), "scale": self.scale.tolist(),
+                "weights": self.weights.tolist(), "bias": self.bias, **about}
+        path.write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")

@@ -1,0 +1,102 @@
+"""Sentence-embedding evidence: how near a message is to each argument's claim and chat utterances,
+to chat that argues nothing, and which side its wording leans to."""
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from bot.argmap.types import Argument
+from bot.argmap.utterances import ChatData
+from bot.match.embed import Embedder, cached_encode
+from bot.match.stance import SideModel
+
+NEIGHBOURS = 3  # an argument's utterance evidence: the mean of its best few, not one lucky neighbour
+
+
+def argument_text(arg: Argument) -> str:
+    """What an argument is embedded as: its plain-words claim and the words people use for it."""
+    return f"{arg.claim} {', '.join(arg.keywords)}" if arg.keywords else arg.claim
+
+
+@dataclass(frozen=True, slots=True)
+class SemanticFigures:
+    """Per message (rows) and argument (columns)."""
+
+    utter: np.ndarray  # mean of the best NEIGHBOURS cosines with the argument's utterances (claim if none)
+    claim: np.ndarray  # cosine with claim + keywords
+    not_claim: np.ndarray  # per message: best cosine with a not-a-claim exemplar
+    side: np.ndarray  # per message: -1 (closed) .. +1 (open), from the side model
+
+
+class SemanticIndex:
+    """Embeddings of the arguments, their utterances and the not-a-claim exemplars."""
+
+    def __init__(self, embedder: Embedder, cache_dir: Path | None):
+        self.embedder = embedder
+        self.cache_dir = cache_dir
+        self._text_vectors: dict[str, np.ndarray] = {}
+
+    def build(self, arguments: Sequence[Argument], chat: ChatData) -> None:
+        """(Re)index for these arguments; texts embedded before are not embedded again."""
+        texts = [argument_text(a) for a in arguments]
+        owners: list[int] = []
+        utterances: list[str] = []
+        for pos, arg in enumerate(arguments):
+            own = chat.utterances.get(arg.id, ()) if arg.origin == "curated" else ()
+            for text in own or (texts[pos],):
+                owners.append(pos)
+                utterances.append(text)
+        self._embed_missing([*texts, *utterances, *chat.not_claims])
+        dim = self.embedder.dim
+        self.claims = self._stack(texts, dim)
+        self.utterances = self._stack(utterances, dim)
+        self.not_claims = self._stack(list(chat.not_claims), dim)
+        self.owners = np.array(owners, dtype=np.int64)
+        # utterances sorted by owner, so a row's per-argument best few come from one sort per segment
+        self.n_arguments = len(arguments)
+        self.starts = np.searchsorted(self.owners, np.arange(len(arguments)))
+        stances = np.array([{"open": 1.0, "closed": -1.0}.get(arguments[o].stance, 0.0) for o in owners])
+        self.side_model = SideModel.fit(self.utterances, stances)
+
+    def _embed_missing(self, texts: list[str]) -> None:
+        missing = list(dict.fromkeys(t for t in texts if t not in self._text_vectors))
+        if not missing:
+            return
+        if self.cache_dir is not None and len(missing) > 8:
+            vectors = cached_encode(self.embedder, missing, self.cache_dir)
+        else:
+            vectors = self.embedder.encode(missing)
+        self._text_vectors.update(zip(missing, vectors))
+
+    def _stack(self, texts: list[str], dim: int) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, dim), dtype=np.float32)
+        return np.stack([self._text_vectors[t] for t in texts]).astype(np.float32)
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        # lone surrogates (from JSON escapes) are not text the tokenizer accepts
+        return self.embedder.encode([t.encode("utf-8", "replace").decode("utf-8") for t in texts])
+
+    def figures(self, vectors: np.ndarray) -> SemanticFigures:
+        """The figures of messages already embedded (rows of `vectors`)."""
+        n = len(vectors)
+        sims = vectors @ self.utterances.T  # (n, U)
+        utter = np.zeros((n, self.n_arguments), dtype=np.float32)
+        bounds = [*self.starts.tolist(), len(self.owners)]
+        for pos in range(self.n_arguments):
+            lo, hi = bounds[pos], bounds[pos + 1]
+            if hi <= lo:
+                continue
+            block = sims[:, lo:hi]
+            k = min(NEIGHBOURS, hi - lo)
+            if k == hi - lo:
+                utter[:, pos] = block.mean(axis=1) if k > 1 else block[:, 0]
+            else:
+                utter[:, pos] = np.partition(block, hi - lo - k, axis=1)[:, -k:].mean(axis=1)
+        claim = vectors @ self.claims.T
+        not_claim = (vectors @ self.not_claims.T).max(axis=1) if len(self.not_claims) else np.zeros(n)
+        return SemanticFigures(utter=utter, claim=claim, not_claim=not_claim,
+                               side=self.side_model.lean(vectors))

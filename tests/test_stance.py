@@ -1,0 +1,109 @@
+"""Stance: the side a message argues, from stance cues and the semantic layer; counters from the other side."""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+from bot.match.polarity import StanceCues
+from bot.settings import REPO_ROOT
+
+CUES = [
+    ("open source AI is dangerous", -1),
+    ("open source AI is safer", 1),
+    ("closed models aren't any safer than open ones", 1),
+    ("OSS llms are a terrible idea", -1),
+    ("proprietary AI is a threat to democracy", 1),
+    ("open sourcing llama was a mistake", -1),
+    ("open source is not a threat", 1),
+    ("oh sure, open weights are sooo dangerous", 1),  # sarcasm flips the literal reading
+    ("OpenAI is dangerous", 0),  # a company, not the open side
+    ("closed source labs shouldn't get to decide what's safe for everyone", 0),  # "safe" is not said of them
+]
+
+
+@pytest.mark.parametrize("text, lean", CUES)
+def test_stance_cues_read_praise_blame_negation_and_sarcasm(matcher, text, lean):
+    got = matcher.cues.lean(matcher.norm.words(text, spell=True), text)
+    assert (got > 0) - (got < 0) == lean
+
+
+@pytest.mark.parametrize("text, side", [
+    ("open source AI is dangerous", "closed"),
+    ("open source AI is safer", "open"),
+    ("open weights just hand terrorists a bioweapon recipe", "closed"),
+    ("keeping models behind an api is the only way to stop scammers", "closed"),
+    ("with the weights out, researchers can actually study how these models fail", "open"),
+])
+def test_the_first_match_makes_the_messages_point_and_counters_answer_it(matcher, text, side):
+    other = {"open": "closed", "closed": "open"}[side]
+    result = matcher.match(text)
+    assert result.side == side
+    first = result.matches[0]
+    assert first.argument.stance == side
+    assert first.counters and {c.argument.stance for c in first.counters} <= {other, "mixed"}
+    assert first.counters[0].argument.stance == other  # the strongest counter is from the other side
+
+
+def test_counter_command_answers_the_other_side_always(matcher):
+    for text, side in (("open source AI is dangerous", "closed"), ("open source AI is safer", "open")):
+        counters = matcher.counters_for(text)
+        assert counters and all(c.argument.stance != side for c in counters)
+
+
+def test_a_debate_question_argues_no_side(matcher):
+    result = matcher.match("is llama really open source?")
+    assert result.side == "neutral"
+    assert result.matches[0].argument.id.startswith("definition-")
+
+
+def test_wordless_input_has_no_side(matcher):
+    assert matcher.match("xxxxxxxx " * 20).side == "neutral"
+
+
+def test_cues_file_with_a_misspelt_key_names_file_and_line(tmp_path):
+    from bot.errors import CorpusError
+
+    (tmp_path / "stance.yaml").write_text("targets: {open: [open source]}\npraise: [good]\nblame: [bad]\n"
+                                          "negatorz: [not]\n", encoding="utf-8")
+    with pytest.raises(CorpusError) as info:
+        StanceCues.load(tmp_path, str.split)
+    assert "stance.yaml:4" in str(info.value) and "negatorz" in str(info.value)
+
+
+def _env(data_dir) -> dict[str, str]:
+    """The test session's environment (its shared embedding cache) with a data folder of the test's own."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DATABASE_URL", "CORPUS_DIR"))}
+    return {**env, "DATA_DIR": str(data_dir)}
+
+
+@pytest.mark.parametrize("text, stance", [("open source AI is dangerous", "closed"), ("open source AI is safer", "open")])
+def test_ask_shows_the_users_side_first_and_the_other_side_as_counter(tmp_path, text, stance):
+    other = {"open": "CLOSED", "closed": "OPEN"}[stance]
+    out = subprocess.run([sys.executable, "-m", "adapters.cli", "ask", text], cwd=REPO_ROOT, capture_output=True,
+                         text=True, timeout=300, env=_env(tmp_path))
+    assert out.returncode == 0, out.stderr[-500:]
+    lines = [line for line in out.stdout.splitlines() if line.startswith(("▶", "↳"))]
+    assert lines[0].startswith(f"▶ {stance.upper()}:")
+    assert lines[1].startswith(f"↳ Counterpoint {other}:")
+
+
+def test_match_json_reports_the_side(tmp_path):
+    lines = "\n".join(json.dumps({"text": t}) for t in ("open source AI is dangerous", "see you all tomorrow"))
+    out = subprocess.run([sys.executable, "-m", "adapters.cli", "match", "--json"], cwd=REPO_ROOT, input=lines,
+                         capture_output=True, text=True, timeout=300, env=_env(tmp_path))
+    assert out.returncode == 0, out.stderr[-500:]
+    first, second = (json.loads(line) for line in out.stdout.splitlines())
+    assert first["side"] == "closed" and first["matches"][0]["stance"] == "closed"
+    assert second["side"] == "neutral" and second["trigger"] is False
+
+
+def test_words_only_fallback_still_answers_with_a_side(lexical_matcher):
+    assert lexical_matcher.semantic is None
+    result = lexical_matcher.match("open source AI is dangerous")
+    assert result.side == "closed" and result.matches
+    assert all(c.argument.stance != "closed" for c in lexical_matcher.counters_for("open source AI is dangerous"))
+    assert lexical_matcher.match("the store is closed").trigger is False

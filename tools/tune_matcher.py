@@ -1,0 +1,197 @@
+"""Calibrate the blend and the auto-reply gate on labelled message sets (the real-talk TUNING half only).
+
+    .venv/bin/python tools/tune_matcher.py [--sets benchmarks/eval/realtalk_tune.jsonl ...] [--grid]
+
+Scores every message once (word scores and embedding figures), then evaluates blends and gate thresholds
+in memory: hit@1, hit@3, side accuracy, trigger recall, false triggers and post-precision, with an
+argument counted right when one of its quotes covers an expected snippet (as ../shared/eval/score.py
+does). Prints the figures of the current defaults and, with --grid, the best settings found.
+"""
+from __future__ import annotations
+
+import argparse
+import itertools
+import json
+import sys
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+import numpy as np
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(REPO.parent / "shared" / "eval"))
+
+from textnorm import snippet_hit  # noqa: E402  (the shared scorer's own rule)
+
+from bot.match.cache import load_matcher  # noqa: E402
+from bot.match.fusion import Blend, fuse, is_question, message_side, side_first  # noqa: E402
+from bot.match.claimgate import FEATURES as FEATURE_NAMES, ClaimGate, features  # noqa: E402
+from bot.match.gate import should_trigger  # noqa: E402
+from bot.match.matcher import MIN_MATCH_SCORE, SIDE_CANDIDATES, Matcher  # noqa: E402
+from bot.settings import Settings  # noqa: E402
+
+
+@dataclass
+class Parts:
+    name: str
+    lexical: np.ndarray
+    figures: object
+    topics: np.ndarray
+    right: np.ndarray  # messages x arguments: would this argument's quotes score a hit
+    on: np.ndarray
+    sides: list[str]
+    cues: np.ndarray  # stance-cue lean per message
+    texts: list[str]
+
+
+def load_parts(matcher: Matcher, path: Path) -> Parts:
+    cases = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    lexical, figures, queries = matcher.score_parts([c["text"] for c in cases])
+    args = matcher.index.arguments
+    right = np.zeros((len(cases), len(args)), dtype=bool)
+    for i, case in enumerate(cases):
+        for pos, arg in enumerate(args):
+            texts = [q.text for q in arg.quotes] + [q.original_text for q in arg.quotes if q.original_text]
+            right[i, pos] = any(snippet_hit(s, t) for s in case["expect"] for t in texts)
+    cues = np.array([matcher.cues.lean(q.words, c["text"]) for q, c in zip(queries, cases)])
+    return Parts(path.stem, lexical, figures, np.array([q.topic for q in queries]), right,
+                 np.array([bool(c["expect"]) for c in cases]), [c.get("side", "") for c in cases], cues,
+                 [c["text"] for c in cases])
+
+
+def decisions(matcher: Matcher, parts: Parts, blend: Blend) -> tuple[list[list[int]], list[str], np.ndarray]:
+    """Per message, as the matcher decides: the order (side first), the side, and the gate's features."""
+    fig = parts.figures
+    score = fuse(parts.lexical, fig, blend)
+    signs, visible = matcher._signs, matcher._curated
+    orders, sides, feats = [], [], []
+    for i in range(len(score)):
+        row = np.where(visible, score[i], -1.0)
+        order = [p for p in np.argsort(-row, kind="stable")[:3 + SIDE_CANDIDATES].tolist() if row[p] >= MIN_MATCH_SCORE]
+        cue = float(parts.cues[i])
+        side, lean = message_side(np.where(visible, score[i], 0.0), float(fig.side[i]), signs, blend, cue,
+                                  is_question(parts.texts[i]))
+        order = side_first(order, score[i], signs, side, blend.cue_slack if cue else blend.side_slack)
+        orders.append(order)
+        sides.append(side)
+        feats.append(features(parts.texts[i], score[i], order, parts.lexical[i], visible, float(fig.utter[i].max()),
+                              float(fig.not_claim[i]), float(parts.topics[i]), lean) if order else None)
+    width = len(next((f for f in feats if f is not None), np.zeros(11)))
+    x = np.array([f if f is not None else np.zeros(width) for f in feats])
+    return orders, sides, x
+
+
+def fit_gate(matcher: Matcher, parts: Parts, blend: Blend) -> ClaimGate:
+    """The gate fitted to say whether the first argument (as decided) is a right one."""
+    orders, _, x = decisions(matcher, parts, blend)
+    y = np.array([bool(o) and parts.on[i] and parts.right[i, o[0]] for i, o in enumerate(orders)], dtype=float)
+    return ClaimGate.fit(x, y)
+
+
+def evaluate(matcher: Matcher, parts: Parts, blend: Blend, settings: Settings,
+             gate: ClaimGate | None = None) -> dict[str, float]:
+    gate = gate or matcher.gate
+    orders, sides, x = decisions(matcher, parts, blend)
+    h1 = h3 = trig_on = right_posts = false = side_ok = side_n = 0
+    for i, order in enumerate(orders):
+        side = sides[i]
+        if not order:
+            trig = False
+        elif gate is not None:
+            trig = gate.probability(x[i]) >= settings.trigger_min_probability
+        else:
+            trig = should_trigger(float(parts.topics[i]), float(x[i][0]), 3, settings)
+        top = order[:3]
+        if parts.on[i]:
+            hit1 = bool(top) and parts.right[i, top[0]]
+            h1 += hit1
+            h3 += bool(top) and parts.right[i, top].any()
+            trig_on += trig
+            right_posts += trig and hit1
+            if parts.sides[i]:
+                side_n += 1
+                side_ok += side == parts.sides[i]
+        else:
+            false += trig
+    n_on, n_off = int(parts.on.sum()), int((~parts.on).sum())
+    return {"hit1": h1 / max(n_on, 1), "hit3": h3 / max(n_on, 1), "recall": trig_on / max(n_on, 1),
+            "false": false / max(n_off, 1), "precision": right_posts / max(trig_on, 1),
+            "side": side_ok / max(side_n, 1) if side_n else float("nan"), "n_on": n_on, "n_off": n_off}
+
+
+def show(name: str, m: dict[str, float]) -> None:
+    print(f"  {name:24} hit@1 {m['hit1']:.3f} hit@3 {m['hit3']:.3f} side {m['side']:.3f} "
+          f"recall {m['recall']:.3f} false {m['false']:.3f} precision {m['precision']:.3f} "
+          f"({m['n_on']} on, {m['n_off']} off)")
+
+
+def grid(matcher: Matcher, tune: Parts, guards: list[Parts], settings: Settings) -> tuple[Blend, ClaimGate, float]:
+    """Blend weights for ranking (hit@1 + hit@3 on the tuning half, guards kept at hit@3 >= 0.95), then side
+    parameters, then the gate fitted on the tuning half and its threshold (the most recall at
+    post-precision >= 0.92 and false triggers <= 1.5%)."""
+    best, best_key = matcher.blend, -1.0
+    for lex, utt, claim in itertools.product([0.2, 0.3, 0.4, 0.5], [0.4, 0.5, 0.6, 0.7, 0.8], [0.0, 0.1, 0.2]):
+        blend = replace(best, lexical=lex, utter=utt, claim=claim)
+        m = evaluate(matcher, tune, blend, settings)
+        guard = min((evaluate(matcher, g, blend, settings)["hit3"] for g in guards), default=1.0)
+        key = m["hit1"] + m["hit3"] + (0 if guard >= 0.95 else -1)
+        if key > best_key:
+            best, best_key = blend, key
+    print("blend:", best)
+    side_best, side_key = best, -1.0
+    for model, side_min, slack, question in itertools.product([0.3, 0.5, 0.7], [0.05, 0.1, 0.2, 0.3], [0.0, 0.04, 0.08],
+                                                              [0.2, 0.35, 0.5, 0.7]):
+        blend = replace(best, side_model=model, side_min=side_min, side_slack=slack, question_min=question)
+        m = evaluate(matcher, tune, blend, settings)
+        key = m["side"] + m["hit1"]
+        if key > side_key:
+            side_best, side_key = blend, key
+    best = side_best
+    print("side:", best)
+    gate = fit_gate(matcher, tune, best)
+    threshold, recall = 0.9, -1.0
+    for t in np.linspace(0.3, 0.9, 61):
+        m = evaluate(matcher, tune, best, settings.model_copy(update={"trigger_min_probability": float(t)}), gate)
+        if m["precision"] >= 0.92 and m["false"] <= 0.015 and m["recall"] > recall:
+            threshold, recall = round(float(t), 2), m["recall"]
+    print("gate threshold:", threshold, "weights:", dict(zip(FEATURE_NAMES, np.round(gate.weights, 2))))
+    return best, gate, threshold
+
+
+def vars_of(blend: Blend) -> dict[str, float]:
+    return {name: getattr(blend, name) for name in blend.__dataclass_fields__}
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--sets", nargs="*", type=Path, default=[REPO / "benchmarks/eval/realtalk_tune.jsonl"])
+    ap.add_argument("--guards", nargs="*", type=Path,
+                    default=[REPO.parent / "shared/eval/dev.jsonl", REPO / "benchmarks/eval/paraphrase_a.jsonl"])
+    ap.add_argument("--grid", action="store_true")
+    ap.add_argument("--write", action="store_true", help="with --grid: save the fitted gate to bot/match/claimgate.json")
+    args = ap.parse_args()
+    settings = Settings()
+    matcher = load_matcher(settings)
+    if matcher.semantic is None:
+        print("the embedding model did not load; nothing to tune")
+        return 1
+    sets = [load_parts(matcher, p) for p in args.sets]
+    guards = [load_parts(matcher, p) for p in args.guards]
+    print("defaults:")
+    for parts in sets + guards:
+        show(parts.name, evaluate(matcher, parts, matcher.blend, settings))
+    if args.grid:
+        blend, gate, threshold = grid(matcher, sets[0], guards, settings)
+        chosen = settings.model_copy(update={"trigger_min_probability": threshold})
+        print("with the best found:")
+        for parts in sets + guards:
+            show(parts.name, evaluate(matcher, parts, blend, chosen, gate))
+        if args.write:
+            gate.save(fitted_on=str(args.sets[0].relative_to(REPO)), threshold=threshold, blend=vars_of(blend))
+            print("wrote bot/match/claimgate.json; set the blend and TRIGGER_MIN_PROBABILITY defaults to match")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
