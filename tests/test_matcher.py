@@ -69,6 +69,9 @@ def test_gate_fires_on_clear_debate_claims(matcher, text):
     ("open weights just hand terrorists a bioweapon recipe", "closed"),
     ("open source AI is dangerous", "closed"),
     ("open weights make AI safer, more eyes on it", "open"),
+    ("open source AI is safer", "open"),
+    ("keeping models behind an api is the only way to stop scammers", "closed"),
+    ("with the weights out, researchers can actually study how these models fail", "open"),
 ])
 def test_counters_answer_the_side_the_message_argues(matcher, text, side):
     other = {"open": "closed", "closed": "open"}[side]

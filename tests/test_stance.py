@@ -31,23 +31,6 @@ def test_stance_cues_read_praise_blame_negation_and_sarcasm(matcher, text, lean)
     assert (got > 0) - (got < 0) == lean
 
 
-@pytest.mark.parametrize("text, side", [
-    ("open source AI is dangerous", "closed"),
-    ("open source AI is safer", "open"),
-    ("open weights just hand terrorists a bioweapon recipe", "closed"),
-    ("keeping models behind an api is the only way to stop scammers", "closed"),
-    ("with the weights out, researchers can actually study how these models fail", "open"),
-])
-def test_the_first_match_makes_the_messages_point_and_counters_answer_it(matcher, text, side):
-    other = {"open": "closed", "closed": "open"}[side]
-    result = matcher.match(text)
-    assert result.side == side
-    first = result.matches[0]
-    assert first.argument.stance == side
-    assert first.counters and {c.argument.stance for c in first.counters} <= {other, "mixed"}
-    assert first.counters[0].argument.stance == other  # the strongest counter is from the other side
-
-
 def test_counter_command_answers_the_other_side_always(matcher):
     for text, side in (("open source AI is dangerous", "closed"), ("open source AI is safer", "open")):
         counters = matcher.counters_for(text)

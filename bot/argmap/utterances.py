@@ -3,9 +3,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Annotated
 
 import yaml
-from pydantic import BaseModel, ConfigDict, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict
 
 from bot.errors import CorpusError
 from bot.yamlfile import compose, read_text
@@ -26,28 +27,21 @@ def _clean(items: list[str]) -> list[str]:
     return out
 
 
+Messages = Annotated[list[str], AfterValidator(_clean)]
+
+
 class UtteranceFile(BaseModel):
     """One `corpus/utterances/<topic>.yaml`: argument id -> messages that make that argument."""
 
     model_config = ConfigDict(extra="forbid")
-    utterances: dict[str, list[str]]
-
-    @field_validator("utterances")
-    @classmethod
-    def _messages(cls, value: dict[str, list[str]]) -> dict[str, list[str]]:
-        return {key: _clean(items) for key, items in value.items()}
+    utterances: dict[str, Messages]
 
 
 class NotClaimsFile(BaseModel):
     """`corpus/not_claims.yaml`: kind -> chat messages that argue nothing about open vs closed AI."""
 
     model_config = ConfigDict(extra="forbid")
-    not_claims: dict[str, list[str]]
-
-    @field_validator("not_claims")
-    @classmethod
-    def _messages(cls, value: dict[str, list[str]]) -> dict[str, list[str]]:
-        return {key: _clean(items) for key, items in value.items()}
+    not_claims: dict[str, Messages]
 
 
 @dataclass(frozen=True, slots=True)
