@@ -1,4 +1,4 @@
-"""CLI subcommands that need an adapter: `run discord|slack|console`, `console` and `ask`."""
+"""CLI subcommands that need an adapter: `run discord|slack|console`, `console`, `ask` and `web`."""
 from __future__ import annotations
 
 import argparse
@@ -26,6 +26,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     ask = sub.add_parser("ask", help="answer one message from the bundled corpus, readably")
     ask.add_argument("message", nargs="+", help="the claim to answer")
     ask.set_defaults(handler=_ask)
+    web = sub.add_parser("web", help="serve the web pages alone (topics, arguments, sources, map) until stopped")
+    web.add_argument("--port", type=_port, help="port (default WEB_PORT, else 8000; 0 picks a free one)")
+    web.add_argument("--host", help="bind address (default WEB_HOST, 0.0.0.0)")
+    web.set_defaults(handler=_web, log_default="INFO")
 
 
 def _port(value: str) -> int:
@@ -53,6 +57,12 @@ def _run(args: argparse.Namespace) -> int:
 
     logging.getLogger().setLevel(level_number(settings.log_level, "WARNING"))  # the chat owns the terminal
     return _console(args.db)
+
+
+def _web(args: argparse.Namespace) -> int:
+    from adapters.web.pages.command import run
+
+    return run(get_settings(), args.host, args.port)
 
 
 def console_database(db: str | None, data_dir: Path) -> str:

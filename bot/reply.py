@@ -26,6 +26,7 @@ class QuoteCard:
     quote: Quote
     is_counter: bool = False  # True: this card is the counterpoint to the card before it
     score: float | None = None
+    context_url: str | None = None  # the quote in its source on the web pages (WEB_BASE_URL), else None
 
     @property
     def restored(self) -> bool:
@@ -44,7 +45,8 @@ class Reply:
     `title` is an optional heading line (a debate motion, "Sources"); `body` is plain
     text shown before the cards (help, summaries, errors); `cards` are the quote cards
     in order (a match card followed by its counter card). `fallback_text` is a plain
-    rendering of the whole reply for notifications and text-only clients.
+    rendering of the whole reply for notifications and text-only clients. `page_url`, when set,
+    is shown after the body as a link reading `page_label`.
     """
 
     placement: Placement
@@ -58,3 +60,5 @@ class Reply:
     fallback_text: str = ""
     is_error: bool = False
     argument_ids: tuple[str, ...] = field(default=())  # arguments shown, for feedback and audit
+    page_url: str | None = None  # one web page for the whole reply (a debate's signed, expiring link)
+    page_label: str = ""  # what the page link reads as

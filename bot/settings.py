@@ -6,7 +6,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import BeforeValidator, Field, SecretStr, field_validator
+from pydantic import BeforeValidator, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from bot.paths import BUNDLED_CORPUS_DIR, absolute, beside_env_file, default_data_dir
@@ -27,6 +27,29 @@ def _guild_ids(value: Any) -> tuple[int, ...]:
         raise ValueError(f"DISCORD_GUILD_IDS: {bad[0]!r} is not a server id (comma-separated numbers such as "
                          "123456789012345678)")
     return tuple(int(part) for part in _parts(value))
+
+
+def _shard_ids(value: Any) -> tuple[int, ...]:
+    """'0-3,6' -> (0, 1, 2, 3, 6)."""
+    if value is None or value == "":
+        return ()
+    if isinstance(value, (list, tuple)):
+        return tuple(int(v) for v in value)
+    ids: list[int] = []
+    for part in str(value).split(","):
+        part = part.strip()
+        if not part:
+            continue
+        low, dash, high = part.partition("-")
+        if not low.strip().isdigit() or (dash and not high.strip().isdigit()):
+            raise ValueError(f"DISCORD_SHARD_IDS must be shard numbers or ranges such as 0-3,6, not {value!r}")
+        first, last = int(low), int(high) if dash else int(low)
+        if last < first:
+            raise ValueError(f"DISCORD_SHARD_IDS range {part!r} runs backwards")
+        ids.extend(range(first, last + 1))
+    if len(set(ids)) != len(ids):
+        raise ValueError(f"DISCORD_SHARD_IDS names a shard twice: {value!r}")
+    return tuple(ids)
 
 
 def _shard_count(value: Any) -> int | str | None:
@@ -64,12 +87,18 @@ class Settings(BaseSettings):
     health_port: int | None = Field(None, ge=1, le=65535, description="Port for /healthz and /metrics; unset: off")
     health_host: str = Field("0.0.0.0", description="Address the health server binds to")
 
+    # Web pages (adapters/web)
+    web_port: int | None = Field(None, ge=1, le=65535, description="Port for the web pages; unset: off (HEALTH_PORT's server serves them when the two are equal)")
+    web_host: str = Field("0.0.0.0", description="Address the web pages bind to")
+    web_base_url: str | None = Field(None, description="Public address of the web pages, e.g. https://counterpoint.example.org; set: replies link each card to its page")
+    web_secret: SecretStr | None = Field(None, description="Key that signs debate links (HMAC); unset: no debate links")
+
     # Matcher and gate
     match_max_chars: int = Field(2000, description="Only this many leading characters of a message are matched")
     trigger_min_confidence: float = Field(0.55, description="Match score + topic weight x topic score needed to auto reply")
     trigger_topic_weight: float = Field(0.25, description="How much on-topic words add to a match's confidence")
     trigger_min_topic: float = Field(0.5, description="Lowest on-topic score (lexicon weights) that may auto reply")
-    trigger_min_probability: float = Field(0.78, ge=0.0, le=1.0, description="With embeddings: the learned gate's probability that the first argument is the message's point, needed to auto reply")
+    trigger_min_probability: float = Field(0.67, ge=0.0, le=1.0, description="With embeddings: the learned gate's probability that the first argument is the message's point, needed to auto reply")
 
     # Semantic matching (sentence embeddings, bot/match/embed.py)
     embeddings: Literal["on", "off"] = Field("on", description="off: match on words only, never load the embedding model")
@@ -94,6 +123,8 @@ class Settings(BaseSettings):
     discord_gateway_url: str | None = None
     discord_shard_count: Annotated[int | Literal["auto"] | None, BeforeValidator(_shard_count)] = Field(
         None, description="A number, or 'auto'; unset: one gateway connection")
+    discord_shard_ids: Annotated[tuple[int, ...], NoDecode, BeforeValidator(_shard_ids)] = Field(
+        (), description="Shards this process runs, e.g. 0-3 or 0,2 (needs a numeric DISCORD_SHARD_COUNT); unset: all")
 
     # Slack
     slack_bot_token: SecretStr | None = None
@@ -119,6 +150,17 @@ class Settings(BaseSettings):
     @classmethod
     def _absolute_model_folder(cls, value: Path | None) -> Path | None:
         return absolute(value) if value is not None else None
+
+    @model_validator(mode="after")
+    def _shards_fit(self) -> "Settings":
+        if self.discord_shard_ids:
+            count = self.discord_shard_count
+            if not isinstance(count, int):
+                raise ValueError("DISCORD_SHARD_IDS needs DISCORD_SHARD_COUNT set to a number")
+            too_big = [i for i in self.discord_shard_ids if i >= count]
+            if too_big:
+                raise ValueError(f"DISCORD_SHARD_IDS {too_big[0]} is not below DISCORD_SHARD_COUNT {count}")
+        return self
 
     @property
     def effective_database_url(self) -> str:

@@ -96,4 +96,4 @@ def test_installed_copy_carries_the_corpus_and_model(installed: Path, tmp_path: 
     assert set(expected) <= set(files)
     assert {"sources.yaml", "not_claims.yaml", "sources/000_56dece2f1a3381df.txt"} <= set(files)
     assert any(f.startswith("utterances/") for f in files)
-    assert "all-MiniLM-L6-v2-int8/model.onnx" in files and "all-MiniLM-L6-v2-int8/tokenizer.json" in files
+    assert "minilm-l6-counterpoint-int8/model.onnx" in files and "minilm-l6-counterpoint-int8/tokenizer.json" in files

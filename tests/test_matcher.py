@@ -29,6 +29,12 @@ def test_clean_removes_markup_mentions_urls_emoji_and_contractions():
     assert "are not" in out and "open" in out
 
 
+def test_unformatted_mentions_are_not_words_but_email_addresses_stay():
+    # Slack's <!channel> and <@U0ADMIN> arrive as @channel and @U0ADMIN once unformatted
+    out = clean("@channel @U0ADMIN @zuck_fan open weights, mail ada@example.org", 2000)
+    assert out.split() == ["open", "weights,", "mail", "ada@example.org"]
+
+
 def test_zalgo_and_accents_fold_to_plain_words():
     zalgo = "o\u0336\u0317p\u035be\u0328n\u0301 s\u0300o\u0327urce"
     assert clean(zalgo, 2000).split() == ["open", "source"]

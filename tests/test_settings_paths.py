@@ -19,7 +19,7 @@ def test_a_checkout_uses_its_own_corpus_model_and_data_folder(monkeypatch: pytes
     assert IN_CHECKOUT
     assert settings.corpus_dir == REPO_ROOT / "corpus" == BUNDLED_CORPUS_DIR
     assert settings.data_dir == REPO_ROOT / "data"
-    assert (BUNDLED_MODELS_DIR / "all-MiniLM-L6-v2-int8" / "model.onnx").is_file()
+    assert (BUNDLED_MODELS_DIR / "minilm-l6-counterpoint-int8" / "model.onnx").is_file()
 
 
 def test_relative_folders_in_a_dotenv_mean_beside_that_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -6,9 +6,11 @@ import os
 import subprocess
 import sys
 
+import numpy as np
 import pytest
 
 from bot.match.polarity import StanceCues
+from bot.match.sidepick import FEATURES, SIDES, SidePicker
 from bot.settings import REPO_ROOT
 
 CUES = [
@@ -90,3 +92,29 @@ def test_words_only_fallback_still_answers_with_a_side(lexical_matcher):
     assert result.side == "closed" and result.matches
     assert all(c.argument.stance != "closed" for c in lexical_matcher.counters_for("open source AI is dangerous"))
     assert lexical_matcher.match("the store is closed").trigger is False
+
+
+def test_side_picker_learns_three_sides_and_refuses_a_stale_file(tmp_path):
+    rng = np.random.default_rng(3)
+    centres = np.eye(3, len(FEATURES)) * 4.0  # one direction per side
+    y = np.repeat(np.arange(3), 40)
+    x = centres[y] + rng.normal(0, 0.5, (len(y), len(FEATURES)))
+    picker = SidePicker.fit(x, y)
+    picked = [picker.pick(row)[0] for row in centres]
+    assert picked == list(SIDES)
+    _, lean = picker.pick(centres[0])
+    assert lean > 0.5  # open leans positive
+    path = tmp_path / "sidepick.json"
+    picker.save(path)
+    assert SidePicker.load(path).pick(centres[1])[0] == "closed"
+    data = json.loads(path.read_text())
+    data["features"] = data["features"][:-1]  # fitted on other features: not used
+    path.write_text(json.dumps(data))
+    assert SidePicker.load(path) is None
+
+
+def test_the_bundled_side_picker_is_in_use_and_fits_the_features(matcher):
+    assert matcher.sides is not None
+    assert matcher.sides.weights.shape == (len(FEATURES), len(SIDES))
+    # a question that praises or blames no side and fits arguments on both sides argues neither
+    assert matcher.match("is open source AI safer or more dangerous than closed AI?").side == "neutral"

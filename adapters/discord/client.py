@@ -161,4 +161,26 @@ def build_bot(settings: Settings, service: "CounterpointService", **options: Any
         return CounterpointBot(**kwargs)
     if isinstance(shards, int):
         kwargs["shard_count"] = shards
+        if settings.discord_shard_ids:  # several processes share the shards: this one runs only these
+            kwargs["shard_ids"] = list(settings.discord_shard_ids)
+    log.info("running %s", shard_summary(shards, settings.discord_shard_ids))
     return ShardedCounterpointBot(**kwargs)
+
+
+def shard_summary(count: int | str, ids: tuple[int, ...]) -> str:
+    """'Discord shards 0-1,3 of 4', 'all 4 Discord shards' or 'as many Discord shards as Discord recommends'."""
+    if not isinstance(count, int):
+        return "as many Discord shards as Discord recommends"
+    if not ids or len(ids) == count:
+        return f"all {count} Discord shards" if count > 1 else "Discord shard 0 of 1"
+    runs: list[str] = []
+    ordered = sorted(ids)
+    start = prev = ordered[0]
+    for shard in [*ordered[1:], None]:
+        if shard is not None and shard == prev + 1:
+            prev = shard
+            continue
+        runs.append(str(start) if start == prev else f"{start}-{prev}")
+        if shard is not None:
+            start = prev = shard
+    return f"Discord shard{'s' if len(ids) > 1 else ''} {','.join(runs)} of {count}"

@@ -23,6 +23,9 @@ RESTORED_NOTE = "restored from machine-reworded text; original: "
 MODERATOR_NOTE = "quote supplied by a moderator; not from an indexed source"
 MAX_TEXT_MESSAGES = 4  # a very long body is split over at most this many messages, then cut
 EMPTY_REPLY = "(nothing to show)"
+CONTEXT_LABEL = "in context →"
+MIN_QUOTE_ROOM = 200  # description characters kept for the quote before a context link may take room
+PAGE_URL_MAX = 1500  # a page link fits in one message's content with its label
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,10 +54,26 @@ def _block_quote(text: str) -> str:
     return "\n".join("> " + line if line.strip() else ">" for line in text.splitlines() or [""])
 
 
-def _safe_url(url: str | None) -> str | None:
-    if url and url.startswith(("https://", "http://")) and len(url) <= URL_MAX and " " not in url:
+def _safe_url(url: str | None, limit: int = URL_MAX) -> str | None:
+    if url and url.startswith(("https://", "http://")) and len(url) <= limit and not any(c.isspace() for c in url):
         return url
     return None
+
+
+def _link_target(url: str | None, limit: int = URL_MAX) -> str | None:
+    """A URL safe inside markdown `[label](url)`: http(s), no spaces, brackets percent-encoded."""
+    safe = _safe_url(url, limit)
+    if safe is None:
+        return None
+    for char, code in (("(", "%28"), (")", "%29"), ("<", "%3C"), (">", "%3E")):
+        safe = safe.replace(char, code)
+    return safe if len(safe) <= limit else None
+
+
+def context_link(card: QuoteCard) -> str:
+    """The card's "in context →" markdown link line, or "" without a (usable) context URL."""
+    target = _link_target(card.context_url)
+    return f"[{CONTEXT_LABEL}]({target})" if target else ""
 
 
 def card_embed(card: QuoteCard, *, show_id: bool = False) -> discord.Embed:
@@ -79,15 +98,20 @@ def card_embed(card: QuoteCard, *, show_id: bool = False) -> discord.Embed:
         embed.add_field(name="Note", value=cut(value, FIELD_VALUE_MAX), inline=False)
     elif q.moderator_supplied:
         embed.add_field(name="Note", value=MODERATOR_NOTE, inline=False)
-    # The description gets whatever room the other parts leave under the 6,000 total.
+    # The description gets whatever room the other parts (and the context link under it) leave.
+    link = context_link(card)
+    tail = "\n\n" + link if link else ""
     room = min(DESCRIPTION_MAX, EMBED_TOTAL_MAX - len(embed))
+    if room - len(tail) < MIN_QUOTE_ROOM:  # the quote matters more than the link to it
+        tail = ""
+    room -= len(tail)
     quote = escape(q.text)
     budget = min(len(quote), room)
     description = _block_quote(cut(quote, budget))
     while len(description) > room:  # the "> " prefixes took room: cut the quote by the overflow
         budget = max(1, budget - (len(description) - room))
         description = _block_quote(cut(quote, budget))
-    embed.description = description
+    embed.description = description + tail
     return embed
 
 
@@ -97,6 +121,10 @@ def _content_parts(reply: Reply) -> list[str]:
         pieces.append("**" + cut(escape(" ".join(reply.title.split())), TITLE_MAX) + "**")
     if reply.body and reply.body.strip():
         pieces.append(escape(slash_hints(reply.body.strip(), "/")))  # hints as slash commands: `/trigger add`
+    page = _link_target(reply.page_url, PAGE_URL_MAX)
+    if page:  # <url>: clickable without a preview card (that would show the page's own text to all)
+        label = cut(escape(" ".join((reply.page_label or "Web page").split())), TITLE_MAX)
+        pieces.append(f"{label}: <{page}>")
     text = "\n".join(pieces)
     if not text and not reply.cards:
         text = escape(reply.fallback_text.strip()) or EMPTY_REPLY

@@ -14,7 +14,7 @@ from discord.ext import commands
 
 from adapters.discord.client import build_bot
 from adapters.discord.endpoints import point_at_server
-from adapters.web.health import health_server
+from adapters.web.servers import ServeError, bot_servers
 from bot.errors import CounterpointError
 from bot.settings import Settings
 
@@ -65,12 +65,11 @@ async def run_discord(settings: Settings, *, stop: asyncio.Event | None = None, 
         bot = build_bot(settings, service, **bot_options)
         health = service.health(connected=bot.is_connected)  # type: ignore[attr-defined]
         try:
-            async with health_server(settings, health, service.prometheus):
+            async with bot_servers(settings, service, health, service.prometheus):  # HEALTH_PORT, WEB_PORT
                 with ErrorCounter(service.prometheus):
                     return await _connect(bot, token, stop)
-        except OSError as exc:  # HEALTH_PORT is taken or not ours to bind
-            return _fail(f"counterpoint: cannot serve HEALTH_PORT on {settings.health_host}:{settings.health_port}: "
-                         f"{exc.strerror or exc}", 1)
+        except ServeError as exc:  # a port is taken or not ours to bind
+            return _fail(f"counterpoint: {exc}", 1)
     finally:
         await service.close()
 

@@ -1,6 +1,7 @@
 """Reply -> Slack Block Kit messages, escaped and within Slack's size limits."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -18,6 +19,8 @@ MAX_FALLBACK_TEXT = 3000
 STANCE_LABELS = {"open": "🔓 open side", "closed": "🔒 closed side", "mixed": "⚖️ mixed"}
 COMMAND_PREFIX = "/counterpoint "  # how a command hint reads on Slack: `/counterpoint trigger add`
 RESTORED_MARK = " (restored reading: the source was machine-reworded)"
+CONTEXT_LABEL = "in context →"
+MAX_LINK_URL = 2000  # a longer address would not fit a context element whole
 
 Block = dict[str, Any]
 
@@ -89,11 +92,19 @@ def _attribution(card: QuoteCard) -> str:
     return "— " + " · ".join(p for p in parts if p)
 
 
+def _web_link(url: str | None, label: str) -> str:
+    """A mrkdwn link to one of our web pages, or "" when the address is unusable (never shown as text)."""
+    if not url or len(url) > MAX_LINK_URL or not re.match(r"https?://\S+$", url):
+        return ""
+    return link(url, label)
+
+
 def _card_group(card: QuoteCard) -> _Group:
     stance = "Passage" if card.is_passage else STANCE_LABELS.get(card.stance, escape(card.stance))
     claim = escape(card.claim)
     heading = f"*Counterpoint* · {stance}\n*{claim}*" if card.is_counter else f"*{claim}*\n{stance}"
-    blocks = [section(heading), section(quote_block(card.quote.text)), context(_attribution(card))]
+    blocks = [section(heading), section(quote_block(card.quote.text)),
+              context(_attribution(card), _web_link(card.context_url, CONTEXT_LABEL))]
     notes = []
     if card.restored and card.quote.original_text:
         notes.append("_Restored reading: the source was machine-reworded. Its own words:_ "
@@ -115,6 +126,9 @@ def _head_groups(reply: Reply) -> list[_Group]:
         groups.append(_Group([header(reply.title)], escape(reply.title)))
     for chunk in _body_chunks(reply.body):
         groups.append(_Group([section(chunk)], chunk))
+    page = _web_link(reply.page_url, reply.page_label or "Web page")
+    if page:
+        groups.append(_Group([section(page + " →")], escape(reply.page_label or "Web page")))
     return groups
 
 

@@ -3,6 +3,7 @@ once: its signature is remembered in the shared database, so a replay within the
 and nothing else, on whichever worker it lands."""
 from __future__ import annotations
 
+import asyncio
 import hmac
 import logging
 import time
@@ -30,39 +31,72 @@ log = logging.getLogger(__name__)
 WINDOW_SECONDS = 5 * 60  # Slack's own limit on a request's age
 KEEP = timedelta(minutes=10)  # remembered at least twice the window
 PRUNE_EVERY = timedelta(minutes=1)
+MAX_BATCH = 200  # signatures per INSERT (well under SQLite's 32,766 bound parameters)
 _UPSERTS = {"sqlite": sqlite_insert, "postgresql": postgresql_insert}
 
 
 class SeenSignatures:
-    """Request signatures already handled, in the `request_signatures` table shared by every worker."""
+    """Request signatures already handled, in the `request_signatures` table shared by every worker.
+
+    Requests that arrive while a batch is being written form the next batch, written in one transaction
+    (a burst costs one database round trip per batch rather than one per request)."""
 
     def __init__(self, db: Database, clock: Callable[[], datetime] = utcnow):
         self._db = db
         self._clock = clock
         self._pruned_at: datetime | None = None
+        self._waiting: list[tuple[str, asyncio.Future[bool]]] = []
+        self._writer: asyncio.Task[None] | None = None
 
     async def first_time(self, key: str) -> bool:
         """Remember `key`; False if some worker already had (a replay)."""
+        future: asyncio.Future[bool] = asyncio.get_running_loop().create_future()
+        self._waiting.append((key, future))
+        if self._writer is None or self._writer.done():
+            self._writer = asyncio.create_task(self._write_batches(), name="counterpoint-request-signatures")
+        return await future
+
+    async def _write_batches(self) -> None:
+        while self._waiting:
+            batch, self._waiting = self._waiting[:MAX_BATCH], self._waiting[MAX_BATCH:]
+            try:
+                new = await self._remember(list(dict.fromkeys(key for key, _ in batch)))
+            except Exception as exc:  # every request of the batch learns why
+                for _, future in batch:
+                    if not future.done():
+                        future.set_exception(exc)
+                continue
+            for key, future in batch:
+                first = key in new
+                new.discard(key)  # the same signature twice in one batch: the second is a replay
+                if not future.done():
+                    future.set_result(first)
+
+    async def _remember(self, keys: list[str]) -> set[str]:
+        """Insert `keys` (distinct); the ones no worker had seen."""
         now = self._clock()
-        row = {"signature": key, "seen_at": now}
         upsert = _UPSERTS.get(self._db.engine.dialect.name)
-        try:
+        new: set[str] = set()
+        if upsert is not None:
+            # ON CONFLICT DO NOTHING rather than catching the duplicate key: a failed statement leaves
+            # aiosqlite's cursor to be finalised on the event loop, which can stall it behind a lock.
+            statement = (upsert(RequestSignature).values([{"signature": k, "seen_at": now} for k in keys])
+                         .on_conflict_do_nothing().returning(RequestSignature.signature))
             async with self._db.write() as session:
-                if upsert is not None:
-                    # ON CONFLICT DO NOTHING rather than catching the duplicate key: a failed statement leaves
-                    # aiosqlite's cursor to be finalised on the event loop, which can stall it behind a lock.
-                    result = await session.execute(upsert(RequestSignature).values(**row).on_conflict_do_nothing())
-                    first = result.rowcount == 1
-                else:
-                    await session.execute(insert(RequestSignature).values(**row))
-                    first = True
-        except IntegrityError:
-            first = False
-        if first and (self._pruned_at is None or now - self._pruned_at >= PRUNE_EVERY):
+                new.update((await session.execute(statement)).scalars())
+        else:
+            for key in keys:
+                try:
+                    async with self._db.write() as session:
+                        await session.execute(insert(RequestSignature).values(signature=key, seen_at=now))
+                    new.add(key)
+                except IntegrityError:
+                    pass
+        if new and (self._pruned_at is None or now - self._pruned_at >= PRUNE_EVERY):
             self._pruned_at = now
             async with self._db.write() as session:
                 await session.execute(delete(RequestSignature).where(RequestSignature.seen_at < now - KEEP))
-        return first
+        return new
 
 
 def _header(req: AsyncBoltRequest, name: str) -> str:

@@ -15,7 +15,8 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack.app import EVENTS_PATH, api_base_url, build_app, missing_settings, secret_value
-from adapters.web.health import health_routes, health_server
+from adapters.web.health import health_routes
+from adapters.web.servers import ServeError, bot_servers
 from bot.errors import CounterpointError
 from bot.exitcodes import exit_code_for
 from bot.settings import Settings
@@ -125,7 +126,7 @@ async def _serve_socket_mode(app: AsyncApp, app_token: str, who: str, stop: asyn
     _count_reconnects(handler.client, service.prometheus)
     health = service.health(connected=handler.client.is_connected)
     try:
-        async with health_server(settings, health, service.prometheus):
+        async with bot_servers(settings, service, health, service.prometheus):
             await handler.connect_async()
             try:
                 log.info("connected to Slack over Socket Mode as %s", who)
@@ -134,9 +135,8 @@ async def _serve_socket_mode(app: AsyncApp, app_token: str, who: str, stop: asyn
                 await stop.wait()
             finally:
                 await handler.close_async()
-    except OSError as exc:
-        print(f"Cannot serve HEALTH_PORT on {settings.health_host}:{settings.health_port}: {exc.strerror or exc}",
-              file=sys.stderr)
+    except ServeError as exc:
+        print(f"Counterpoint {exc}", file=sys.stderr)
         return 1
     return 0
 
@@ -147,6 +147,10 @@ async def _serve_http(app: AsyncApp, host: str, port: int, who: str, stop: async
     health = service.health(connected=lambda: listening)  # HTTP mode: "connected" means serving Slack
     web_app = app.web_app(path=EVENTS_PATH, port=port)
     web_app.add_routes(health_routes(health, service.prometheus))  # /healthz and /metrics on the Slack port too
+    if settings.web_port == port:  # the pages on the Slack port too
+        from adapters.web.pages.serve import install_pages, site_for
+
+        install_pages(web_app, site_for(service, settings))
     runner = web.AppRunner(web_app, access_log=None)
     await runner.setup()
     try:
@@ -156,15 +160,14 @@ async def _serve_http(app: AsyncApp, host: str, port: int, who: str, stop: async
             print(f"Cannot listen on {host}:{port}: {exc.strerror or exc}", file=sys.stderr)
             return 1
         try:
-            async with health_server(settings, health, service.prometheus, already_on=port):
+            async with bot_servers(settings, service, health, service.prometheus, already_on=port):
                 listening = True
                 log.info("serving Slack as %s on %s:%d (events at %s)", who, host, port, EVENTS_PATH)
                 if started is not None:
                     started.set()
                 await stop.wait()
-        except OSError as exc:
-            print(f"Cannot serve HEALTH_PORT on {settings.health_host}:{settings.health_port}: "
-                  f"{exc.strerror or exc}", file=sys.stderr)
+        except ServeError as exc:
+            print(f"Counterpoint {exc}", file=sys.stderr)
             return 1
     finally:
         await runner.cleanup()

@@ -4,7 +4,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import inspect
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 

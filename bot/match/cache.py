@@ -35,7 +35,7 @@ def cache_key(corpus_dir: Path, model: str = "") -> str:
     roots = [corpus_dir] + [_CODE / name for name in _INDEXING_CODE]
     for root in roots:
         files = sorted(p for p in (root.rglob("*") if root.is_dir() else [root])
-                       if p.is_file() and p.suffix in (".py", ".yaml", ".txt", ".md"))
+                       if p.is_file() and p.suffix in (".py", ".yaml", ".txt", ".md", ".json"))
         for path in files:
             digest.update(str(path.relative_to(root.parent)).encode())
             digest.update(path.read_bytes())

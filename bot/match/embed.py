@@ -14,11 +14,11 @@ import numpy as np
 from bot.paths import BUNDLED_MODELS_DIR
 
 log = logging.getLogger(__name__)
-DEFAULT_MODEL_DIR = BUNDLED_MODELS_DIR / "all-MiniLM-L6-v2-int8"
+DEFAULT_MODEL_DIR = BUNDLED_MODELS_DIR / "minilm-l6-counterpoint-int8"
 MODEL_FILE, TOKENIZER_FILE = "model.onnx", "tokenizer.json"
 MAX_TOKENS = 256  # the model's max_seq_length; also keeps any text inside its 512 positions
 CACHE_FILES_KEPT = 8
-BATCH_TOKENS = 512  # padded tokens per batch: measured best, and one long text never pads many short ones
+BATCH_TOKENS = 256  # padded tokens per batch: ~10% less CPU than 512 on chat lines and passages (same vectors)
 
 
 class EmbeddingUnavailable(Exception):

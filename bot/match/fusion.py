@@ -14,8 +14,8 @@ SIGN = {"open": 1.0, "closed": -1.0, "mixed": 0.0}
 class Blend:
     """Weights of the blend and of the side decision (calibrated on the real-talk tuning half)."""
 
-    lexical: float = 0.3
-    utter: float = 0.4
+    lexical: float = 0.2
+    utter: float = 0.7
     claim: float = 0.2
     side_model: float = 0.3  # share of the side decision taken from the side model; the rest from the ranking
     side_min: float = 0.05  # |lean| below this is "neutral"

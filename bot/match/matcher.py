@@ -15,7 +15,7 @@ from bot.match.argindex import ArgumentIndex
 from bot.match.counters import CounterPicker
 from bot.match.embed import Embedder
 from bot.match.english import EnglishFrequency
-from bot.match.fusion import SIGN, Blend, fuse, is_question, message_side, side_first
+from bot.match.fusion import SIGN, Blend, fuse, is_question, side_first
 from bot.match.claimgate import ClaimGate, features
 from bot.match.gate import should_trigger
 from bot.match.lexicon import Lexicon
@@ -24,6 +24,7 @@ from bot.match.normalize import Normalizer, Speller, clean
 from bot.match.passages import PassageEvidence
 from bot.match.polarity import StanceCues
 from bot.match.semantic import SemanticFigures, SemanticIndex
+from bot.match.sidepick import SidePicker, pick_side
 from bot.match.rows import Query, QuoteLookup, Scored, Semantics
 from bot.match.types import ArgumentMatch, CounterMatch, MatchResult
 from bot.settings import Settings
@@ -38,7 +39,7 @@ CURATED_QUOTE_BONUS = 0.15
 EXTRA_QUOTE_MIN = 0.8  # a weakly linked passage joins a match's quotes only if nearly the best passage
 WORD_CACHE_SIZE = 200_000
 MIN_MATCH_SCORE = 0.15  # below this nothing fits: better no match than a random one
-MIN_WORDLESS_SCORE = 0.25  # an argument sharing no word with the message must fit its meaning this well
+MIN_WORDLESS_SCORE = 0.4  # an argument sharing no word with the message must fit its meaning this well (keyboard mash reaches 0.36)
 SIDE_CANDIDATES = 8  # arguments beyond the shown ones that may move up to put the message's side first
 MAX_BATCH = 64  # messages scored together by match_many
 BATCH_CELLS = 1_000_000  # ... and fewer when the corpus is large: a batch's arrays stay a few MB
@@ -53,6 +54,7 @@ class Matcher:
         self.semantic = SemanticIndex(embedder, cache_dir) if embedder is not None else None
         self.blend = Blend()
         self.gate = ClaimGate.load() if embedder is not None else None
+        self.sides = SidePicker.load() if embedder is not None else None
         self.settings = settings
         self.lexicon = Lexicon.load(corpus.corpus_dir)
         self.norm = Normalizer(self.lexicon, settings.match_max_chars)
@@ -256,8 +258,8 @@ class Matcher:
         is confident the first argument is the message's point."""
         fig, row = sem.figures, sem.row
         cue = self.cues.lean(q.words, text)
-        side, lean = message_side(np.where(visible, score, 0.0), float(fig.side[row]), self._signs, self.blend, cue,
-                                  is_question(text))
+        side, lean = pick_side(self.sides, np.where(visible, score, 0.0), float(fig.side[row]), self._signs,
+                               self.blend, cue, is_question(text), ranked[0] if ranked else None)
         ranked = side_first(ranked, score, self._signs, side, self.blend.cue_slack if cue else self.blend.side_slack)
         if not ranked:
             return side, False, ranked

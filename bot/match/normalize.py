@@ -29,7 +29,7 @@ thing things stuff lot lots way ways get gets got getting make makes made making
 think thinks thought know knows knew go goes going went one ones even still always never maybe perhaps
 """.split())
 
-_LINKS_AND_MENTIONS = re.compile(r"<?(?:https?://|www\.)\S+>?|<[@#!][^>\s]*>|@(?:everyone|here)\b|<a?:\w+:\d+>", re.I)
+_LINKS_AND_MENTIONS = re.compile(r"<?(?:https?://|www\.)\S+>?|<[@#!][^>\s]*>|(?<![\w.])@\w[\w.-]*|<a?:\w+:\d+>", re.I)
 _SHORTCODES_AND_MARKDOWN = re.compile(r":[a-z0-9_+\-]{2,30}:|[*_~`>|#\\]+")
 _CONTRACTION = re.compile(r"\b(?:won't|can't)\b|n't\b|'(?:re|ve|ll|m|d|s)\b")
 _EXPANSIONS = {"won't": "will not", "can't": "can not", "n't": " not", "'re": " are", "'ve": " have",

@@ -1,7 +1,9 @@
 """Debates: `debate start|summary|close`, and recording which arguments each participant raised."""
 from __future__ import annotations
 
+import time
 from dataclasses import replace
+from datetime import datetime, timezone
 
 from bot.argmap.types import Argument, Quote
 from bot.db.models import Debate, DebateEvent
@@ -13,6 +15,7 @@ from bot.reply import Placement, QuoteCard, Reply
 from bot.service.args import clean_text, clip, cut_at_word
 from bot.service.cards import answer, card, error, first_unused, quote_key
 from bot.service.core import ServiceCore
+from bot.weblinks import DEBATE_LINK_TTL, debate_url
 
 PER_SIDE = 3
 MAX_RAISED = 2  # arguments credited to one message
@@ -145,13 +148,25 @@ async def summary(core: ServiceCore, cmd: Command, *, close: bool) -> Reply:
     if close:
         text += "\n\nThe debate is closed; I will not reply automatically in this thread any more."
     placement = Placement.THREAD if debate.thread_id else Placement.CHANNEL
-    reply = answer(ctx, placement=placement, title=cut_at_word(title, 300), body=text, cards=tuple(cards))
+    reply = answer(ctx, placement=placement, title=cut_at_word(title, 300), body=text, cards=tuple(cards),
+                   **page_link(core, debate.id))
     if debate.thread_id:
         reply = replace(reply, thread_id=debate.thread_id, channel_id=debate.channel_id)
     if close:
         async with core.write() as session:
             await repo.close_debate(session, debate.id, closed_by=clip(ctx.user_name, 200), now=core.now())
     return reply
+
+
+def page_link(core: ServiceCore, debate_id: int) -> dict[str, str]:
+    """The debate's signed, expiring web page (Reply fields), when WEB_BASE_URL and WEB_SECRET are both set."""
+    base, secret = core.settings.web_base_url, core.settings.web_secret
+    if not base or not base.strip() or secret is None or not secret.get_secret_value():
+        return {}
+    now = time.time()  # not the service clock: the web server checks expiry against the wall clock
+    url = debate_url(base.strip(), secret.get_secret_value(), debate_id, now=now, ttl=DEBATE_LINK_TTL)
+    until = datetime.fromtimestamp(now + DEBATE_LINK_TTL, timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    return {"page_url": url, "page_label": f"Debate page (private link, valid until {until}; no names or messages)"}
 
 
 def summarise(core: ServiceCore, status: str, events: list[DebateEvent], used: set[str],

@@ -45,6 +45,8 @@ def card_text(card: QuoteCard, *, indent: str = "") -> str:
         lines.append(f"  (restored from reworded source; the source reads: “{q.original_text}”)")
     if q.moderator_supplied:
         lines.append("  (quote supplied by a moderator; not from an indexed source)")
+    if card.context_url:
+        lines.append(f"  in context → {card.context_url}")
     return "\n".join(indent + line for line in lines)
 
 
@@ -55,5 +57,7 @@ def reply_text(reply: Reply) -> str:
         blocks.append(reply.title)
     if reply.body:
         blocks.append(reply.body)
+    if reply.page_url:
+        blocks.append(f"{reply.page_label or 'Web page'}: {reply.page_url}")
     blocks.extend(card_text(card) for card in reply.cards)
     return "\n\n".join(blocks)

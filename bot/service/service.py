@@ -23,6 +23,7 @@ from bot.service.autoreply import autoreply_command
 from bot.service.cards import error
 from bot.service.core import Clock, ServiceCore
 from bot.service.debates import debate_command
+from bot.service.links import with_links
 from bot.service.moderation import argument_command
 from bot.service.outage import HeldMessages
 from bot.service.sync import StateSync
@@ -118,11 +119,17 @@ class CounterpointService:
     def corpus(self) -> Corpus:
         return self._core.corpus
 
+    @property
+    def db(self) -> Database:
+        """The service's database (the web pages read debates through it)."""
+        return self._core.db
+
     async def handle_message(self, msg: IncomingMessage) -> Reply | None:
         """The automatic reply to a chat message, or None (silence)."""
         try:
-            return await self.held.run(lambda: auto_replies.handle_message(self._core, msg),
-                                       label=f"{msg.platform}:{msg.channel_id}:{msg.message_id}")
+            reply = await self.held.run(lambda: auto_replies.handle_message(self._core, msg),
+                                        label=f"{msg.platform}:{msg.channel_id}:{msg.message_id}")
+            return None if reply is None else with_links(self._core, reply)
         except Exception:  # one bad message must never take the bot down
             log.exception("handling message %s failed", msg.message_id)
             return None
@@ -140,7 +147,7 @@ class CounterpointService:
                 return error(cmd.context, f"Only moderators can use `{name}`. Ask a moderator (Discord: Manage "
                                           "Threads permission; Slack: workspace admins or configured moderators).")
         try:
-            return await handler(self._core, cmd)
+            return with_links(self._core, await handler(self._core, cmd))
         except Exception:
             log.exception("command %s failed", name)
             return error(cmd.context, "Something went wrong handling that command; nothing was changed. "

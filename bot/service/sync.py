@@ -15,6 +15,7 @@ from bot.db.repos import state as state_repo
 log = logging.getLogger(__name__)
 Apply = Callable[[str, int], Awaitable[None]]
 LISTEN_RETRY_SECONDS = 5.0
+CLOSE_SECONDS = 5.0  # how long close() waits for its cancelled tasks
 
 
 def _asyncpg_options(url: str) -> dict[str, Any]:
@@ -48,9 +49,11 @@ class StateSync:
     async def close(self) -> None:
         for task in self._tasks:
             task.cancel()
+        if self._tasks:  # bounded: a task that ignores its cancellation must not hang shutdown
+            await asyncio.wait(self._tasks, timeout=CLOSE_SECONDS)
         for task in self._tasks:
-            with contextlib.suppress(asyncio.CancelledError, Exception):
-                await task
+            if task.done() and not task.cancelled():
+                task.exception()  # retrieved, so asyncio does not log it as never retrieved
         self._tasks.clear()
 
     def wake(self) -> None:
@@ -68,8 +71,10 @@ class StateSync:
 
     async def _poll(self) -> None:
         while True:
-            with contextlib.suppress(asyncio.TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), self._interval)
+            # asyncio.timeout, not wait_for: on 3.11 a wait_for cancelled as its timer fires can hang close()
+            with contextlib.suppress(TimeoutError):
+                async with asyncio.timeout(self._interval):
+                    await self._wake.wait()
             self._wake.clear()
             try:
                 await self.check()

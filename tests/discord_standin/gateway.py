@@ -28,9 +28,10 @@ def _redacted(payload: dict[str, Any]) -> dict[str, Any]:
 class GatewaySession:
     """One websocket connection (one shard). Sends plain text frames, whatever compression is asked for."""
 
-    def __init__(self, ws: web.WebSocketResponse, server: "DiscordStandIn") -> None:
+    def __init__(self, ws: web.WebSocketResponse, server: "DiscordStandIn", tag: str = "") -> None:
         self.ws = ws
         self.server = server
+        self.tag = tag  # the path after /gateway/ the client connected to ("" for /gateway)
         self.seq = 0
         self.shard = (0, 1)
         self.identify: dict[str, Any] | None = None
@@ -53,7 +54,7 @@ class GatewaySession:
                 await self.ws.send_str(json.dumps({"op": DISPATCH, "t": event, "s": self.seq, "d": data}))
 
     async def on_identify(self, data: dict[str, Any]) -> None:
-        world = self.server.world
+        server = self.server
         if data.get("token") != self.server.token:
             await self.ws.close(code=AUTH_FAILED, message=b"Authentication failed.")
             return
@@ -63,15 +64,16 @@ class GatewaySession:
         self.identify = data
         if data.get("shard"):
             self.shard = (int(data["shard"][0]), int(data["shard"][1]))
-        guilds = [world.guild_id] if self.owns(world.guild_id) else []
+        server.identified.append((self.tag, self.shard))
+        worlds = [w for w in server.worlds if self.owns(w.guild_id)]
         await self.dispatch("READY", {
-            "v": 10, "user": world.bot.user_payload(), "session_id": f"session-{id(self)}",
-            "resume_gateway_url": self.server.gateway_url, "shard": list(self.shard),
-            "guilds": [{"id": str(g), "unavailable": True} for g in guilds],
-            "application": {"id": str(world.application_id), "flags": 0},
+            "v": 10, "user": server.world.bot.user_payload(), "session_id": f"session-{id(self)}",
+            "resume_gateway_url": server.gateway_url + (f"/{self.tag}" if self.tag else ""),
+            "shard": list(self.shard), "guilds": [{"id": str(w.guild_id), "unavailable": True} for w in worlds],
+            "application": {"id": str(server.world.application_id), "flags": 0},
             "private_channels": [], "relationships": [], "presences": [], "guild_join_requests": [],
         })
-        for _ in guilds:
+        for world in worlds:
             await self.dispatch("GUILD_CREATE", world.guild_payload())
         self.ready.set()
         await self.server.notify()
@@ -98,7 +100,7 @@ async def gateway_handler(request: web.Request) -> web.WebSocketResponse:
     server = request.app[STANDIN]
     ws = web.WebSocketResponse(autoping=True)
     await ws.prepare(request)
-    session = GatewaySession(ws, server)
+    session = GatewaySession(ws, server, request.match_info.get("tag", ""))
     server.gateway_queries.append(dict(request.query))
     server.sessions.append(session)
     try:

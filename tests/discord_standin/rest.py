@@ -12,6 +12,7 @@ from discord_standin.world import PUBLIC_THREAD
 
 if TYPE_CHECKING:
     from discord_standin.server import DiscordStandIn, Recorded
+    from discord_standin.world import Channel, World
 
 EPHEMERAL = 64
 Result = tuple[int, Any]
@@ -29,10 +30,15 @@ def _require(server: "DiscordStandIn", permission: str) -> None:
 
 
 def _channel(server: "DiscordStandIn", channel_id: str):
-    channel = server.world.channels.get(int(channel_id))
-    if channel is None:
+    return _located(server, channel_id)[1]
+
+
+def _located(server: "DiscordStandIn", channel_id: str) -> tuple["World", "Channel"]:
+    """The guild (world) a channel is in, and the channel."""
+    world = server.world_of_channel(channel_id)
+    if world is None:
         raise ApiError(404, 10003, "Unknown Channel")
-    return channel
+    return world, world.channels[int(channel_id)]
 
 
 async def users_me(server: "DiscordStandIn", req: "Recorded", m: re.Match) -> Result:
@@ -73,12 +79,13 @@ async def get_commands(server: "DiscordStandIn", req: "Recorded", m: re.Match) -
 
 
 async def get_channel(server: "DiscordStandIn", req: "Recorded", m: re.Match) -> Result:
-    return 200, server.world.channel_payload(_channel(server, m.group("channel")))
+    world, channel = _located(server, m.group("channel"))
+    return 200, world.channel_payload(channel)
 
 
 async def get_message(server: "DiscordStandIn", req: "Recorded", m: re.Match) -> Result:
-    channel = _channel(server, m.group("channel"))
-    data = server.world.messages.get(int(m.group("message")))
+    world, channel = _located(server, m.group("channel"))
+    data = world.messages.get(int(m.group("message")))
     if data is None or int(data["channel_id"]) != channel.id:
         raise ApiError(404, 10008, "Unknown Message")
     _require(server, "read_message_history")
@@ -86,18 +93,16 @@ async def get_message(server: "DiscordStandIn", req: "Recorded", m: re.Match) ->
 
 
 async def post_message(server: "DiscordStandIn", req: "Recorded", m: re.Match) -> Result:
-    channel = _channel(server, m.group("channel"))
+    world, channel = _located(server, m.group("channel"))
     body = req.json or {}
     check_message(body)
-    data = server.world.message_payload(server.world.bot, channel.id, body.get("content") or "",
-                                        embeds=body.get("embeds") or [])
+    data = world.message_payload(world.bot, channel.id, body.get("content") or "", embeds=body.get("embeds") or [])
     await server.dispatch("MESSAGE_CREATE", data)
     return 200, data
 
 
 async def thread_from_message(server: "DiscordStandIn", req: "Recorded", m: re.Match) -> Result:
-    w = server.world
-    channel = _channel(server, m.group("channel"))
+    w, channel = _located(server, m.group("channel"))
     message_id = int(m.group("message"))
     if channel.is_thread:
         raise ApiError(400, 50024, "Cannot execute action on this channel type")
@@ -115,8 +120,7 @@ async def thread_from_message(server: "DiscordStandIn", req: "Recorded", m: re.M
 
 
 async def thread_in_channel(server: "DiscordStandIn", req: "Recorded", m: re.Match) -> Result:
-    w = server.world
-    channel = _channel(server, m.group("channel"))
+    w, channel = _located(server, m.group("channel"))
     body = req.json or {}
     check_thread_name(body)
     if channel.is_thread or body.get("type", PUBLIC_THREAD) != PUBLIC_THREAD:

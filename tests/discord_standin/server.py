@@ -40,11 +40,13 @@ class DiscordStandIn:
         self.recommended_shards = recommended_shards
         self.privileged_intents_allowed = True  # False: refuse Message Content like an unconfigured app
         self.world = World()
+        self.worlds: list[World] = [self.world]  # the first guild, then any `add_guild` made
         self.requests: list[Recorded] = []
         self.unhandled: list[Recorded] = []
         self.sessions: list[GatewaySession] = []
         self.gateway_log: list[dict[str, Any]] = []
         self.gateway_queries: list[dict[str, str]] = []
+        self.identified: list[tuple[str, tuple[int, int]]] = []  # (gateway path tag, shard) per IDENTIFY
         self.commands: dict[str, list[dict[str, Any]]] = {}
         self.interactions: dict[str, dict[str, Any]] = {}
         self._failures: list[tuple[str, re.Pattern[str], int, Any, dict[str, str]]] = []
@@ -57,6 +59,7 @@ class DiscordStandIn:
         app = web.Application()
         app[STANDIN] = self
         app.router.add_get("/gateway", gateway_handler)
+        app.router.add_get("/gateway/{tag}", gateway_handler)  # a tag per client tells processes apart
         app.router.add_route("*", API_PREFIX + "/{tail:.*}", self._rest)
         self._runner = web.AppRunner(app)
         await self._runner.setup()
@@ -77,6 +80,22 @@ class DiscordStandIn:
     @property
     def gateway_url(self) -> str:
         return f"ws://127.0.0.1:{self.port}/gateway"
+
+    # -- guilds ----------------------------------------------------------------------------------
+    def add_guild(self, name: str, *, shard: int | None = None, shard_count: int = 1) -> World:
+        """Another guild the bot is in (on `shard` of `shard_count`, when given), with its own members and
+        channels (#general, #debates); each shard's connection gets the GUILD_CREATE of the guilds it owns."""
+        first = self.world
+        world = World(first.bot.name, counter=first._counter, bot_id=first.bot.id, guild_name=name,
+                      guild_id=first.snowflake(shard=shard, shard_count=shard_count) if shard is not None else None)
+        self.worlds.append(world)
+        return world
+
+    def world_of_guild(self, guild_id: int | str | None) -> World:
+        return next((w for w in self.worlds if str(w.guild_id) == str(guild_id)), self.world)
+
+    def world_of_channel(self, channel_id: int | str) -> World | None:
+        return next((w for w in self.worlds if int(channel_id) in w.channels), None)
 
     # -- REST ------------------------------------------------------------------------------------
     def fail_next(self, method: str, pattern: str, *, status: int = 429, retry_after: float = 0.2,
@@ -141,19 +160,19 @@ class DiscordStandIn:
 
     # -- gateway ---------------------------------------------------------------------------------
     async def dispatch(self, event: str, data: dict[str, Any], *, timeout: float = 10.0) -> None:
-        """Send a gateway event to the session (shard) that owns the guild, once it is identified."""
-        async def ready_session() -> GatewaySession:
-            async with self._changed:
-                await self._changed.wait_for(lambda: self._session_for_guild() is not None)
-            return self._session_for_guild()  # type: ignore[return-value]
-        session = await asyncio.wait_for(ready_session(), timeout)
-        await session.dispatch(event, data)
+        """Send a gateway event of a guild (its `guild_id`, else the first guild) to every identified session
+        of the shard that owns that guild, as Discord does; waits for one to be identified."""
+        guild_id = self.world_of_guild(data.get("guild_id")).guild_id
 
-    def _session_for_guild(self) -> GatewaySession | None:
-        for session in self.sessions:
-            if session.ready.is_set() and session.owns(self.world.guild_id):
-                return session
-        return None
+        async def ready_sessions() -> list[GatewaySession]:
+            async with self._changed:
+                await self._changed.wait_for(lambda: bool(self._sessions_for(guild_id)))
+            return self._sessions_for(guild_id)
+        for session in await asyncio.wait_for(ready_sessions(), timeout):
+            await session.dispatch(event, data)
+
+    def _sessions_for(self, guild_id: int) -> list[GatewaySession]:
+        return [s for s in self.sessions if s.ready.is_set() and s.owns(guild_id)]
 
     async def notify(self) -> None:
         async with self._changed:
@@ -164,20 +183,22 @@ class DiscordStandIn:
         """A member posts `content` (as a reply to the message `reply_to`, if given); returns the message
         object sent as MESSAGE_CREATE."""
         channel_id = channel if isinstance(channel, int) else channel.id
+        world = self.world_of_channel(channel_id) or self.world
         extra = None
         if reply_to is not None:  # Discord sends the replied-to message along, as `referenced_message`
             extra = {"message_reference": {"type": 0, "message_id": reply_to["id"],
-                                           "channel_id": reply_to["channel_id"], "guild_id": str(self.world.guild_id)},
+                                           "channel_id": reply_to["channel_id"], "guild_id": str(world.guild_id)},
                      "referenced_message": reply_to}
-        data = self.world.message_payload(author, channel_id, content, kind=19 if reply_to else 0, extra=extra)
+        data = world.message_payload(author, channel_id, content, kind=19 if reply_to else 0, extra=extra)
         await self.dispatch("MESSAGE_CREATE", data)
         return data
 
     async def react(self, user: User, channel_id: int, message_id: int, emoji: str = "👍") -> None:
-        message = self.world.messages[message_id]
+        world = self.world_of_channel(channel_id) or self.world
+        message = world.messages[message_id]
         await self.dispatch("MESSAGE_REACTION_ADD", {
             "user_id": str(user.id), "channel_id": str(channel_id), "message_id": str(message_id),
-            "guild_id": str(self.world.guild_id), "member": user.member_payload(),
+            "guild_id": str(world.guild_id), "member": user.member_payload(),
             "emoji": {"id": None, "name": emoji}, "message_author_id": message["author"]["id"],
             "burst": False, "burst_colors": [], "type": 0,
         })
@@ -195,8 +216,9 @@ class DiscordStandIn:
     async def slash(self, user: User, channel: Channel | int, path: str, *, kind: int = 2, focused: str | None = None,
                     **values: Any) -> dict[str, Any]:
         """`user` runs `/path` with option `values` in `channel`; returns the interaction (its state updates)."""
-        w = self.world
-        channel_obj = w.channels[channel if isinstance(channel, int) else channel.id]
+        channel_id = channel if isinstance(channel, int) else channel.id
+        w = self.world_of_channel(channel_id) or self.world
+        channel_obj = w.channels[channel_id]
         name, options = self._options(path, values, focused)
         guild_key = str(w.guild_id) if str(w.guild_id) in self.commands else "global"
         registered = {c["name"]: c for c in self.commands.get(guild_key, [])}
@@ -219,7 +241,7 @@ class DiscordStandIn:
 
     async def interaction_message(self, interaction: dict[str, Any], body: dict[str, Any]) -> dict[str, Any]:
         """The message an interaction response or follow-up creates (echoed unless ephemeral)."""
-        w = self.world
+        w = self.world_of_guild(interaction["guild_id"])
         flags = int(body.get("flags") or 0)
         user: User = interaction["user"]
         data = w.message_payload(w.bot, int(interaction["channel_id"]), body.get("content") or "",

@@ -1,9 +1,10 @@
-"""The stand-in's Discord world: one guild with roles, channels, members, threads and messages."""
+"""The stand-in's Discord world: a guild with roles, channels, members, threads and messages."""
 from __future__ import annotations
 
 import itertools
 import re
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any
@@ -77,13 +78,17 @@ class Channel:
 
 
 class World:
-    """Mutable state of the one stand-in guild; the REST and gateway handlers read and change it."""
+    """Mutable state of one stand-in guild; the REST and gateway handlers read and change it. Further guilds
+    (`DiscordStandIn.add_guild`) share the bot's id and the id counter, so every snowflake stays unique."""
 
-    def __init__(self, bot_name: str = "Counterpoint") -> None:
-        self._counter = itertools.count(1)
-        self.bot = User(self.snowflake(), bot_name, bot=True)
+    def __init__(self, bot_name: str = "Counterpoint", *, counter: Iterator[int] | None = None,
+                 bot_id: int | None = None, guild_id: int | None = None,
+                 guild_name: str = "Counterpoint Test Server") -> None:
+        self._counter = counter if counter is not None else itertools.count(1)
+        self.bot = User(bot_id or self.snowflake(), bot_name, bot=True)
         self.application_id = self.bot.id
-        self.guild_id = self.snowflake()
+        self.guild_id = guild_id or self.snowflake()
+        self.guild_name = guild_name
         self.roles: dict[int, Role] = {}
         self.users: dict[int, User] = {}
         self.channels: dict[int, Channel] = {}
@@ -103,8 +108,12 @@ class World:
         self.general = self.add_channel("general")
         self.debates = self.add_channel("debates")
 
-    def snowflake(self) -> int:
-        return ((int(time.time() * 1000) - DISCORD_EPOCH_MS) << 22) | (next(self._counter) & 0x3FFFFF)
+    def snowflake(self, *, shard: int | None = None, shard_count: int = 1) -> int:
+        """A fresh id; with `shard`, one whose guild Discord would put on that shard ((id >> 22) % count)."""
+        stamp = int(time.time() * 1000) - DISCORD_EPOCH_MS
+        if shard is not None:
+            stamp -= (stamp - shard) % shard_count
+        return (stamp << 22) | (next(self._counter) & 0x3FFFFF)
 
     def add_role(self, name: str, permissions: int, position: int, *, managed: bool = False) -> Role:
         role = Role(self.snowflake(), name, permissions, position, managed)
@@ -134,7 +143,7 @@ class World:
 
     def guild_payload(self) -> dict[str, Any]:
         return {
-            "id": str(self.guild_id), "name": "Counterpoint Test Server", "icon": None, "owner_id": str(self.owner.id),
+            "id": str(self.guild_id), "name": self.guild_name, "icon": None, "owner_id": str(self.owner.id),
             "unavailable": False, "large": False, "member_count": len(self.users), "joined_at": iso_now(),
             "roles": [r.payload() for r in self.roles.values()], "emojis": [], "stickers": [], "features": [],
             "channels": [self.channel_payload(c) for c in self.channels.values() if not c.is_thread],

@@ -9,6 +9,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import delete, insert, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from tqdm import tqdm
 
@@ -162,7 +163,20 @@ async def _sync_links(session: AsyncSession, corpus: "Corpus", curated: set[str]
 
 
 async def sync_corpus(db: Database, corpus: "Corpus", *, now: datetime, progress: bool = False) -> SyncReport:
-    """Make the corpus tables match `corpus` in one transaction; moderator rows are never touched."""
+    """Make the corpus tables match `corpus` in one transaction; moderator rows are never touched.
+
+    Workers started together on an empty database race to ingest: the loser's transaction fails on a
+    duplicate row and rolls back, and it finds the corpus already current (or tries again)."""
+    for _ in range(2):
+        try:
+            return await _sync_once(db, corpus, now=now, progress=progress)
+        except IntegrityError:
+            if await corpus_is_current(db, corpus):
+                return SyncReport()
+    return await _sync_once(db, corpus, now=now, progress=progress)
+
+
+async def _sync_once(db: Database, corpus: "Corpus", *, now: datetime, progress: bool) -> SyncReport:
     report = SyncReport()
     fingerprint = corpus_fingerprint(corpus)
     total = len(corpus.sources) + len(corpus.argmap)

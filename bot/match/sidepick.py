@@ -1,0 +1,93 @@
+"""Which side a message argues (open, closed or neither), from the figures of its match: a three-way
+logistic model fitted on the real-talk tuning half (tools/tune_matcher.py), the hand blend without it."""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from bot.match.fusion import Blend, message_side, ranking_lean
+
+MODEL_FILE = Path(__file__).with_name("sidepick.json")
+SIDES = ("open", "closed", "neutral")
+FEATURES = ("ranking_lean", "model_lean", "question", "first_sign", "first_mixed", "open_vs_closed",
+            "mixed_vs_sided", "best")
+
+
+def side_features(scores: np.ndarray, signs: np.ndarray, model_lean: float, question: bool,
+                  first: int | None, spread: float) -> np.ndarray:
+    """The picker's inputs for one message (order as FEATURES); `scores` are 0 where an argument is hidden."""
+    def best(mask: np.ndarray) -> float:
+        return float(scores[mask].max()) if mask.any() else 0.0
+
+    best_open, best_closed, best_mixed = best(signs > 0), best(signs < 0), best(signs == 0)
+    first_sign = float(signs[first]) if first is not None else 0.0
+    first_mixed = float(first is not None and signs[first] == 0)
+    return np.array([ranking_lean(scores, signs, spread), model_lean, float(question), first_sign, first_mixed,
+                     best_open - best_closed, best_mixed - max(best_open, best_closed), float(scores.max(initial=0.0))])
+
+
+@dataclass(frozen=True, slots=True)
+class SidePicker:
+    """Standardised multinomial logistic regression over FEATURES into SIDES."""
+
+    mean: np.ndarray
+    scale: np.ndarray
+    weights: np.ndarray  # features x sides
+    bias: np.ndarray
+
+    @classmethod
+    def fit(cls, x: np.ndarray, y: np.ndarray, l2: float = 0.01, steps: int = 3000, rate: float = 0.3) -> "SidePicker":
+        """`y` holds indices into SIDES; each side weighs the same, however many messages argue it."""
+        mean, scale = x.mean(axis=0), x.std(axis=0) + 1e-9
+        z = (x - mean) / scale
+        share = np.array([max(float(np.mean(y == k)), 1e-9) for k in range(len(SIDES))])
+        sample = (1.0 / share)[y]
+        sample /= sample.mean()
+        w, b = np.zeros((z.shape[1], len(SIDES))), np.zeros(len(SIDES))
+        for _ in range(steps):
+            logits = z @ w + b
+            p = np.exp(logits - logits.max(axis=1, keepdims=True))
+            p /= p.sum(axis=1, keepdims=True)
+            p[np.arange(len(y)), y] -= 1.0
+            g = p * sample[:, None]
+            w -= rate * (z.T @ g / len(y) + l2 * w)
+            b -= rate * g.mean(axis=0)
+        return cls(mean, scale, w, b)
+
+    def probabilities(self, x: np.ndarray) -> np.ndarray:
+        logits = ((x - self.mean) / self.scale) @ self.weights + self.bias
+        p = np.exp(logits - logits.max())
+        return p / p.sum()
+
+    def pick(self, x: np.ndarray) -> tuple[str, float]:
+        """(side, lean): lean = P(open) - P(closed), in [-1, 1]."""
+        p = self.probabilities(x)
+        return SIDES[int(np.argmax(p))], float(p[0] - p[1])
+
+    @classmethod
+    def load(cls, path: Path = MODEL_FILE) -> "SidePicker | None":
+        """The fitted picker, or None when the file is missing or was fitted on other features."""
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+        if tuple(data.get("features", ())) != FEATURES or tuple(data.get("sides", ())) != SIDES:
+            return None
+        return cls(np.array(data["mean"]), np.array(data["scale"]), np.array(data["weights"]), np.array(data["bias"]))
+
+    def save(self, path: Path = MODEL_FILE, **about: object) -> None:
+        data = {"features": list(FEATURES), "sides": list(SIDES), "mean": self.mean.tolist(),
+                "scale": self.scale.tolist(), "weights": self.weights.tolist(), "bias": self.bias.tolist(), **about}
+        path.write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")
+
+
+def pick_side(picker: SidePicker | None, scores: np.ndarray, model_lean: float, signs: np.ndarray, blend: Blend,
+              cue: float, question: bool, first: int | None) -> tuple[str, float]:
+    """The message's side and lean: the hand blend when the message praises or blames a side in so many words
+    (its stance cues are rare in the tuning half, so the picker under-weighs them), else the fitted picker."""
+    if picker is None or cue:
+        return message_side(scores, model_lean, signs, blend, cue, question)
+    return picker.pick(side_features(scores, signs, model_lean, question, first, blend.spread))

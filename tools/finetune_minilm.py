@@ -1,0 +1,190 @@
+"""Fine-tune all-MiniLM-L6-v2 on the map's chat utterances, one class per argument, before the int8 export.
+
+Why: the stock model places a message by its topic words, so sibling arguments of one topic, and the two
+sides of one point, sit close together. A supervised contrastive pass over the utterances (each argument's
+claim and chat examples a class, the not-a-claim exemplars one more class, batches drawn topic by topic so
+that the nearest wrong answers are in every batch) pulls each argument's ways of saying it together and
+pushes its neighbours apart. Torch runs only here (the export venv of tools/export_minilm.py):
+
+    HF_HUB_OFFLINE=1 /tmp/exportvenv/bin/python tools/finetune_minilm.py --out /tmp/minilm-counterpoint
+    HF_HUB_OFFLINE=1 /tmp/exportvenv/bin/python tools/export_minilm.py --source /tmp/minilm-counterpoint
+
+It reads only corpus/ (arguments.yaml, utterances/, not_claims.yaml); with --check SET (a real-talk
+TUNING half) it prints the nearest-utterance hit@1 / hit@3 there before and after, never trains on it.
+Deterministic for a given corpus, seed and torch build.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import sys
+from pathlib import Path
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+
+import json  # noqa: E402
+
+import numpy as np  # noqa: E402
+import yaml  # noqa: E402
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+CORPUS = REPO_ROOT / "corpus"
+NONE_CLASS = "(not a claim)"
+
+
+def _args() -> argparse.Namespace:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--out", type=Path, required=True, help="folder for the fine-tuned sentence-transformers model")
+    p.add_argument("--epochs", type=int, default=6)
+    p.add_argument("--lr", type=float, default=3e-5)
+    p.add_argument("--temperature", type=float, default=0.05)
+    p.add_argument("--classes", type=int, default=24, help="classes per batch")
+    p.add_argument("--per-class", type=int, default=3, help="examples of each class per batch")
+    p.add_argument("--seed", type=int, default=13)
+    p.add_argument("--check", type=Path, nargs="*", default=[], help="labelled sets to report before and after")
+    return p.parse_args()
+
+
+def load_classes() -> tuple[dict[str, list[str]], dict[str, str], dict[str, str], list[dict]]:
+    """Texts per class, topic and stance per argument, and the argument entries (for --check)."""
+    arguments = yaml.safe_load((CORPUS / "arguments.yaml").read_text(encoding="utf-8"))["arguments"]
+    texts: dict[str, list[str]] = {a["id"]: [a["claim"]] for a in arguments}
+    topics = {a["id"]: a["topic"] for a in arguments}
+    stances = {a["id"]: a["stance"] for a in arguments}
+    for path in sorted((CORPUS / "utterances").glob("*.yaml")):
+        for arg_id, lines in yaml.safe_load(path.read_text(encoding="utf-8"))["utterances"].items():
+            texts[arg_id].extend(" ".join(s.split()) for s in lines)
+    not_claims = yaml.safe_load((CORPUS / "not_claims.yaml").read_text(encoding="utf-8"))["not_claims"]
+    texts[NONE_CLASS] = [" ".join(s.split()) for kind in not_claims.values() for s in kind]
+    topics[NONE_CLASS] = NONE_CLASS
+    return texts, topics, stances, arguments
+
+
+def batches(texts: dict[str, list[str]], topics: dict[str, str], n_classes: int, per_class: int,
+            rng: random.Random):
+    """One epoch of (texts, labels): classes drawn a topic at a time, so siblings meet in a batch."""
+    pools = {c: rng.sample(t, len(t)) for c, t in texts.items()}
+    cursor = dict.fromkeys(texts, 0)
+    steps = sum(len(t) for t in texts.values()) // (n_classes * per_class)
+    by_topic: dict[str, list[str]] = {}
+    for c in texts:
+        by_topic.setdefault(topics[c], []).append(c)
+    for _ in range(steps):
+        chosen: list[str] = []
+        for topic in rng.sample(list(by_topic), len(by_topic)):
+            chosen.extend(rng.sample(by_topic[topic], len(by_topic[topic])))
+            if len(chosen) >= n_classes:
+                break
+        chosen = chosen[:n_classes]
+        if NONE_CLASS not in chosen:
+            chosen[-1] = NONE_CLASS
+        batch, labels = [], []
+        for label, c in enumerate(chosen):
+            pool = pools[c]
+            for _ in range(min(per_class, len(pool))):
+                batch.append(pool[cursor[c] % len(pool)])
+                cursor[c] += 1
+                labels.append(label)
+        yield batch, labels
+
+
+def supcon(emb, labels, temperature: float):
+    """Supervised contrastive loss over L2-normalised embeddings."""
+    import torch
+
+    sims = emb @ emb.T / temperature
+    n = emb.shape[0]
+    eye = torch.eye(n, dtype=torch.bool)
+    sims = sims.masked_fill(eye, -1e9)
+    log_prob = sims - torch.logsumexp(sims, dim=1, keepdim=True)
+    same = (labels[:, None] == labels[None, :]) & ~eye
+    count = same.sum(1).clamp(min=1)
+    return -(log_prob.masked_fill(~same, 0).sum(1) / count).mean()
+
+
+def check(model, sets: list[Path], texts: dict[str, list[str]], arguments: list[dict]) -> None:
+    """Nearest-utterance (mean of the best 3) hit@1 / hit@3 on labelled sets, argument quotes as the key."""
+    sys.path.insert(0, str(REPO_ROOT.parent / "shared" / "eval"))
+    from textnorm import snippet_hit
+
+    ids = [a["id"] for a in arguments]
+    owners, utter = [], []
+    for pos, arg_id in enumerate(ids):
+        for t in texts[arg_id]:
+            owners.append(pos)
+            utter.append(t)
+    u = model.encode(utter, batch_size=64, normalize_embeddings=True, convert_to_numpy=True)
+    owners_a = np.array(owners)
+    for path in sets:
+        cases = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+        cases = [c for c in cases if c["expect"]]
+        m = model.encode([c["text"] for c in cases], batch_size=64, normalize_embeddings=True, convert_to_numpy=True)
+        sims = m @ u.T
+        score = np.full((len(cases), len(ids)), -1.0)
+        for pos in range(len(ids)):
+            block = np.sort(sims[:, owners_a == pos], axis=1)[:, -3:]
+            score[:, pos] = block.mean(axis=1)
+        h1 = h3 = 0
+        for i, case in enumerate(cases):
+            top = np.argsort(-score[i])[:3]
+            right = [any(snippet_hit(s, q["text"]) for s in case["expect"] for q in arguments[p]["quotes"]) for p in top]
+            h1 += right[0]
+            h3 += any(right)
+        print(f"  {path.name}: nearest-utterance hit@1 {h1 / len(cases):.3f} hit@3 {h3 / len(cases):.3f}")
+
+
+def main() -> int:
+    args = _args()
+    import torch
+    from sentence_transformers import SentenceTransformer
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from export_minilm import _model_dir
+
+    random.seed(args.seed)
+    np.random.seed(args.seed)
+    torch.manual_seed(args.seed)
+    torch.set_num_threads(max(1, os.cpu_count() or 1))
+    texts, topics, _, arguments = load_classes()
+    model = SentenceTransformer(str(_model_dir()), device="cpu")
+    if args.check:
+        print("before:")
+        check(model, args.check, texts, arguments)
+    steps = args.epochs * (sum(len(t) for t in texts.values()) // (args.classes * args.per_class))
+    optimiser = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=0.01)
+    schedule = torch.optim.lr_scheduler.LambdaLR(
+        optimiser, lambda s: min(1.0, (s + 1) / max(1, steps // 10)) * max(0.0, (steps - s) / steps))
+    rng = random.Random(args.seed)
+    model.train()
+    step = 0
+    for epoch in range(args.epochs):
+        total = 0.0
+        n = 0
+        for batch, labels in batches(texts, topics, args.classes, args.per_class, rng):
+            features = (model.preprocess if hasattr(model, "preprocess") else model.tokenize)(batch)
+            emb = model(features)["sentence_embedding"]
+            emb = torch.nn.functional.normalize(emb, dim=1)
+            loss = supcon(emb, torch.tensor(labels), args.temperature)
+            optimiser.zero_grad()
+            loss.backward()
+            optimiser.step()
+            schedule.step()
+            total += float(loss.detach())
+            n += 1
+            step += 1
+        print(f"epoch {epoch + 1}/{args.epochs}: loss {total / max(n, 1):.3f} ({step}/{steps} steps)", flush=True)
+    model.eval()
+    if args.check:
+        print("after:")
+        check(model, args.check, texts, arguments)
+    args.out.mkdir(parents=True, exist_ok=True)
+    model.save(str(args.out))
+    (args.out / "finetune.json").write_text(json.dumps({k: str(v) for k, v in vars(args).items()}, indent=1))
+    print(f"written to {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
