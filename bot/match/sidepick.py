@@ -86,8 +86,9 @@ class SidePicker:
 
 def pick_side(picker: SidePicker | None, scores: np.ndarray, model_lean: float, signs: np.ndarray, blend: Blend,
               cue: float, question: bool, first: int | None) -> tuple[str, float]:
-    """The message's side and lean: the hand blend when the message praises or blames a side in so many words
-    (its stance cues are rare in the tuning half, so the picker under-weighs them), else the fitted picker."""
+    """The message's side and lean: the hand blend, led by the stance cues, when the message praises or blames a
+    side in so many words (cues are rare in the tuning half, so the picker is fitted without them), else the
+    fitted picker."""
     if picker is None or cue:
         return message_side(scores, model_lean, signs, blend, cue, question)
     return picker.pick(side_features(scores, signs, model_lean, question, first, blend.spread))
