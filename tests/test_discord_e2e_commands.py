@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from discord_standin.fixtures import (  # noqa: F401  (fixtures)
-    NO_PINGS, ON_TOPIC, callback, env, original, standin,
+    NO_PINGS, ON_TOPIC, callback, debate_summary, env, original, standin,
 )
 
 
@@ -105,13 +105,6 @@ async def test_autoreply_cooldown_option_reaches_the_service(env):
 
 async def test_debate_summary_inside_the_debate_thread(env):
     standin, *_ = env
-    w = standin.world
-    start = await standin.slash(w.moderator, w.general, "debate start", motion="Open weights are a net good")
-    await standin.wait_for("PATCH", original(start))
-    [created] = standin.matching("POST", rf"^/channels/{w.general.id}/threads$")
-    thread = w.channels[int(created.response["id"])]
-    summary = await standin.slash(w.moderator, thread, "debate summary")
-    [rec] = await standin.wait_for("POST", callback(summary))
-    data = rec.json["data"]
+    data = await debate_summary(standin, "Open weights are a net good")
     assert not (data.get("flags") or 0) & 64, data.get("content")  # answered in the thread, not an error
     assert "Open weights are a net good" in (data.get("content") or "")

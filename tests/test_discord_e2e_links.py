@@ -8,12 +8,10 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from bot.service import CounterpointService
 from bot.weblinks import debate_link_valid
 from discord_standin.fixtures import (  # noqa: F401  (fixtures)
-    NO_PINGS, ON_TOPIC, callback, env, opt_in, original, standin,
+    NO_PINGS, ON_TOPIC, bot_env, callback, debate_summary, env, opt_in, standin,
 )
-from discord_standin.harness import running_bot, standin_settings
 from discord_standin.server import DiscordStandIn
 
 BASE = "https://cp.example.org"
@@ -27,14 +25,8 @@ CLAIM = "open weights let terrorists make bioweapons"
 @pytest.fixture
 async def linked(standin: DiscordStandIn, tmp_path, corpus) -> AsyncIterator[tuple[Any, ...]]:
     """Like `env`, with WEB_BASE_URL and WEB_SECRET set."""
-    settings = standin_settings(standin, data_dir=tmp_path, discord_guild_ids=str(standin.world.guild_id),
-                                web_base_url=BASE, web_secret=SECRET)
-    service = await CounterpointService.start(settings, corpus=corpus)
-    try:
-        async with running_bot(settings, service) as (bot, events):
-            yield standin, bot, events, service, settings
-    finally:
-        await service.close()
+    async with bot_env(standin, tmp_path, corpus, web_base_url=BASE, web_secret=SECRET) as parts:
+        yield parts
 
 
 async def argue(standin: DiscordStandIn) -> list[dict]:
@@ -79,14 +71,7 @@ async def test_auto_reply_cards_carry_links(linked):
 
 
 async def summary_content(standin: DiscordStandIn) -> str:
-    w = standin.world
-    start = await standin.slash(w.moderator, w.general, "debate start", motion="Open weights are a net good")
-    await standin.wait_for("PATCH", original(start))
-    [created] = standin.matching("POST", rf"^/channels/{w.general.id}/threads$")
-    thread = w.channels[int(created.response["id"])]
-    summary = await standin.slash(w.moderator, thread, "debate summary")
-    [rec] = await standin.wait_for("POST", callback(summary))
-    data = rec.json["data"]
+    data = await debate_summary(standin, "Open weights are a net good")
     assert not (data.get("flags") or 0) & 64, data.get("content")
     assert data["allowed_mentions"] == NO_PINGS
     return data.get("content") or ""

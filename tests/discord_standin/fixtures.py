@@ -28,16 +28,36 @@ async def standin() -> AsyncIterator[DiscordStandIn]:
     await server.close()
 
 
-@pytest.fixture
-async def env(standin: DiscordStandIn, tmp_path, corpus) -> AsyncIterator[tuple[Any, ...]]:
+@contextlib.asynccontextmanager
+async def bot_env(standin: DiscordStandIn, tmp_path, corpus, **settings_overrides: Any
+                  ) -> AsyncIterator[tuple[Any, ...]]:
     """(stand-in, bot, events, service, settings): the bot ready in the stand-in's guild, commands synced there."""
-    settings = standin_settings(standin, data_dir=tmp_path, discord_guild_ids=str(standin.world.guild_id))
+    settings = standin_settings(standin, data_dir=tmp_path, discord_guild_ids=str(standin.world.guild_id),
+                                **settings_overrides)
     service = await CounterpointService.start(settings, corpus=corpus)
     try:
         async with running_bot(settings, service) as (bot, events):
             yield standin, bot, events, service, settings
     finally:
         await service.close()
+
+
+@pytest.fixture
+async def env(standin: DiscordStandIn, tmp_path, corpus) -> AsyncIterator[tuple[Any, ...]]:
+    async with bot_env(standin, tmp_path, corpus) as parts:
+        yield parts
+
+
+async def debate_summary(standin: DiscordStandIn, motion: str) -> dict[str, Any]:
+    """Start a debate in #general, then ask for its summary inside the debate's thread: the answer's data."""
+    w = standin.world
+    start = await standin.slash(w.moderator, w.general, "debate start", motion=motion)
+    await standin.wait_for("PATCH", original(start))
+    [created] = standin.matching("POST", rf"^/channels/{w.general.id}/threads$")
+    thread = w.channels[int(created.response["id"])]
+    summary = await standin.slash(w.moderator, thread, "debate summary")
+    [rec] = await standin.wait_for("POST", callback(summary))
+    return rec.json["data"]
 
 
 @contextlib.asynccontextmanager
