@@ -2,13 +2,14 @@
 figures of the match, by a logistic model fitted on the real-talk tuning half (tools/tune_matcher.py)."""
 from __future__ import annotations
 
-import json
 import math
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+
+from bot.match.fitted import read_fitted, write_fitted
 
 MODEL_FILE = Path(__file__).with_name("claimgate.json")
 FEATURES = ("fit", "margin", "utterance", "not_claim", "claimness", "topic", "words_fit", "words_agree",
@@ -56,15 +57,12 @@ class ClaimGate:
     @classmethod
     def load(cls, path: Path = MODEL_FILE) -> "ClaimGate | None":
         """The fitted gate, or None when the file is missing or was fitted on other features."""
-        try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            return None
-        if tuple(data.get("features", ())) != FEATURES:
+        data = read_fitted(path, features=FEATURES)
+        if data is None:
             return None
         return cls(np.array(data["mean"]), np.array(data["scale"]), np.array(data["weights"]), float(data["bias"]))
 
     def save(self, path: Path = MODEL_FILE, **about: object) -> None:
         data = {"features": list(FEATURES), "mean": self.mean.tolist(), "scale": self.scale.tolist(),
                 "weights": self.weights.tolist(), "bias": self.bias, **about}
-        path.write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")
+        write_fitted(path, data)

@@ -2,12 +2,12 @@
 logistic model fitted on the real-talk tuning half (tools/tune_matcher.py), the hand blend without it."""
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
+from bot.match.fitted import read_fitted, write_fitted
 from bot.match.fusion import Blend, message_side, ranking_lean
 
 MODEL_FILE = Path(__file__).with_name("sidepick.json")
@@ -70,18 +70,15 @@ class SidePicker:
     @classmethod
     def load(cls, path: Path = MODEL_FILE) -> "SidePicker | None":
         """The fitted picker, or None when the file is missing or was fitted on other features."""
-        try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            return None
-        if tuple(data.get("features", ())) != FEATURES or tuple(data.get("sides", ())) != SIDES:
+        data = read_fitted(path, features=FEATURES, sides=SIDES)
+        if data is None:
             return None
         return cls(np.array(data["mean"]), np.array(data["scale"]), np.array(data["weights"]), np.array(data["bias"]))
 
     def save(self, path: Path = MODEL_FILE, **about: object) -> None:
         data = {"features": list(FEATURES), "sides": list(SIDES), "mean": self.mean.tolist(),
                 "scale": self.scale.tolist(), "weights": self.weights.tolist(), "bias": self.bias.tolist(), **about}
-        path.write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")
+        write_fitted(path, data)
 
 
 def pick_side(picker: SidePicker | None, scores: np.ndarray, model_lean: float, signs: np.ndarray, blend: Blend,
