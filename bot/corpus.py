@@ -168,7 +168,8 @@ def check_corpus(corpus_dir: Path) -> tuple[Corpus, list[CorpusError]]:
     label = str(Path(corpus.corpus_dir.name) / ARGUMENTS_FILE)
     specs = load_argument_specs(corpus.corpus_dir / ARGUMENTS_FILE, label)
     corpus.argmap, errors = build_argmap(specs, corpus, label)
-    corpus.chat, chat_errors = load_chat_data(corpus.corpus_dir, {s.id: s.topic for s in specs})
+    corpus.chat, chat_errors = load_chat_data(corpus.corpus_dir, {s.id: s.topic for s in specs},
+                                                {s.id for s in specs if s.stance == "mixed"})
     return corpus, errors + chat_errors
 
 

@@ -118,3 +118,15 @@ def test_the_bundled_side_picker_is_in_use_and_fits_the_features(matcher):
     assert matcher.sides.weights.shape == (len(FEATURES), len(SIDES))
     # a question that praises or blames no side and fits arguments on both sides argues neither
     assert matcher.match("is open source AI safer or more dangerous than closed AI?").side == "neutral"
+
+
+def test_cues_say_nothing_in_a_long_message(matcher):
+    """In a long message praise or blame is as often quoted or sarcastic as meant; the picker reads it whole."""
+    from bot.match.polarity import CUE_MAX_WORDS
+
+    short = "open source AI is safer"
+    long = ("every lab said open source AI is safer right up to the week it stopped publishing anything at all "
+            "about its own models")
+    assert len(matcher.norm.words(long)) > CUE_MAX_WORDS
+    assert matcher.cues.lean(matcher.norm.words(short, spell=True), short) > 0
+    assert matcher.cues.lean(matcher.norm.words(long, spell=True), long) == 0

@@ -1,6 +1,7 @@
 """Chat-register data: utterances per argument and not-a-claim exemplars are validated by `corpus check`."""
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from bot.argmap.utterances import MIN_UTTERANCES
@@ -40,3 +41,42 @@ def test_a_misspelt_key_and_too_few_utterances_are_errors(corpus_copy: Path):
     problems = _problems(corpus_copy)
     assert any("adoption.yaml:1" in p and "utterance" in p for p in problems)
     assert any("adoption-poll-favors-open" in p and f"at least {MIN_UTTERANCES}" in p for p in problems)
+
+
+def test_tagged_sides_are_read_and_vote_for_their_side(corpus, matcher):
+    chat, args = corpus.chat, corpus.argmap.arguments
+    mixed = [a.id for a in corpus.argmap if a.stance == "mixed"]
+    assert mixed and all(t in chat.sides for arg_id in mixed for t in chat.utterances[arg_id])
+    assert set(chat.sides.values()) == {"open", "closed", "neutral"}
+    sem = matcher.semantic
+    for text, stance, owner in zip((t for a in matcher.index.arguments for t in chat.utterances.get(a.id, ())),
+                                   sem.stances, sem.owners):
+        side = chat.sides.get(text, args[matcher.index.arguments[owner].id].stance)
+        assert stance == {"open": 1.0, "closed": -1.0}.get(side, 0.0), text
+    # an utterance tagged with a side is its own nearest neighbour, so the vote leans its way
+    for want in ("open", "closed"):
+        tagged = [t for t, side in chat.sides.items() if side == want][:5]
+        votes = sem.figures(sem.encode(tagged)).side
+        assert all(v > 0 if want == "open" else v < 0 for v in votes), (want, tagged, votes)
+
+
+def _tagged_line(corpus_dir: Path, topic: str) -> tuple[Path, list[str], int]:
+    path = corpus_dir / "utterances" / f"{topic}.yaml"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return path, lines, next(i for i, line in enumerate(lines) if line.strip().startswith("- {text:"))
+
+
+def test_a_bad_side_a_misspelt_tag_and_an_untagged_mixed_utterance_are_errors(corpus_copy: Path):
+    faults = {"definition": lambda line: re.sub(r"side: \w+", "side: sideways", line),
+              "why-open": lambda line: line.replace("side:", "sid:"),
+              "security": lambda line: re.sub(r"\{text: (.*), side: \w+\}$", r"\1", line)}
+    where = {}
+    for topic, fault in faults.items():
+        path, lines, i = _tagged_line(corpus_copy, topic)
+        lines[i] = fault(lines[i])
+        path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        where[topic] = f"{topic}.yaml:{i + 1}"
+    problems = _problems(corpus_copy)
+    assert any(where["definition"] in p and "must be one of" in p for p in problems), problems
+    assert any(where["why-open"] in p and "sid" in p for p in problems), problems
+    assert any(where["security"] in p and "needs a side" in p for p in problems), problems

@@ -1,84 +1,22 @@
-"""The web pages over real HTTP: status codes, escaping, the CSP, no cookies, quote links, the map, debates."""
+"""The web pages over real HTTP: the home page and search, arguments, quote links, sources, the map."""
 from __future__ import annotations
 
 import html
 import re
-import time
-from html.parser import HTMLParser
 from pathlib import Path
 
-import aiohttp
 import pytest
-import pytest_asyncio
-from markupsafe import escape
 
-from adapters.web.pages.serve import install_pages, site_for
 from adapters.web.pages.site import SEARCH_CONTEXT
 from adapters.web.pages.sourcetext import source_blocks
-from adapters.web.server import WebServer
-from adapters.web.servers import bot_servers
 from bot.messages import Command
 from bot.service.service import CounterpointService
 from bot.textnorm import quote_parts, tokens
-from bot.weblinks import debate_url, quote_path
-from service_helpers import make_settings
-from web_helpers import (MOTION, PRIVATE_WORDS, SECRET, XSS_CLAIM, XSS_ID, XSS_URL, free_port, hold_debate,
-                         seed_database)
+from bot.weblinks import quote_path
+from web_helpers import CLAIM, XSS_ID, Elements, esc, fetch, public_arguments
+from web_helpers import web  # noqa: F401  (fixture)
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
-CLAIM = "open weights just hand terrorists a bioweapon recipe"
-
-
-def esc(text: str) -> str:
-    """Text as the templates write it."""
-    return str(escape(text))
-
-
-class Elements(HTMLParser):
-    """Every start tag with its attributes, and the text of the document."""
-
-    def __init__(self, text: str):
-        super().__init__(convert_charrefs=True)
-        self.tags: list[tuple[str, dict[str, str | None]]] = []
-        self.text: list[str] = []
-        self.feed(text)
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.tags.append((tag, dict(attrs)))
-
-    def handle_data(self, data: str) -> None:
-        self.text.append(data)
-
-    def find(self, tag: str, **attrs: str) -> list[dict[str, str | None]]:
-        return [a for t, a in self.tags if t == tag and all(a.get(k.rstrip("_")) == v for k, v in attrs.items())]
-
-
-@pytest_asyncio.fixture(scope="module", loop_scope="module")
-async def web(tmp_path_factory, corpus):
-    """One service (a seeded SQLite file with a debate) and its pages on a free port."""
-    from bot.health.observed import ObservedService
-
-    settings = make_settings(tmp_path_factory.mktemp("web"), web_secret=SECRET)
-    await seed_database(settings, corpus)
-    service = await ObservedService.start(settings, corpus=corpus)
-    debate_id = await hold_debate(service, settings)
-    server = WebServer()
-    install_pages(server.app, site_for(service, settings))
-    await server.start("127.0.0.1", 0)
-    http = aiohttp.ClientSession(f"http://127.0.0.1:{server.port}")
-    yield http, service, settings, debate_id
-    await http.close()
-    await server.stop()
-    await service.close()
-
-
-async def fetch(http: aiohttp.ClientSession, path: str, **kwargs) -> tuple[aiohttp.ClientResponse, str]:
-    async with http.get(path, allow_redirects=False, **kwargs) as resp:
-        return resp, await resp.text()
-
-
-def public_arguments(service) -> list:
-    return [a for a in service.matcher.argmap if a.workspace_id is None]
 
 
 async def test_home_lists_every_topic_and_argument_with_a_strict_policy_and_no_cookie(web):
@@ -230,97 +168,6 @@ async def test_map_draws_one_clickable_node_per_argument_and_the_answers(web):
     assert edges | {(c, a) for a, c in edges if (a, c) in mutual} >= answers and edges <= answers
     resp, _ = await fetch(http, "/map/no-such-topic")
     assert resp.status == 404
-
-
-async def test_markup_from_a_moderator_argument_is_shown_as_text(web):
-    http, _, _, _ = web
-    for path in (f"/arguments/{XSS_ID}", "/map", "/map/misuse", "/arguments/misuse-bioweapons", "/"):
-        resp, body = await fetch(http, path)
-        assert resp.status == 200
-        page = Elements(body)
-        assert not page.find("script") and not page.find("img") and not page.find("b"), path
-        assert not [a for _, a in page.tags if any(k.startswith("on") for k in a)], path
-        assert "&lt;script&gt;" in body, path
-    resp, body = await fetch(http, f"/arguments/{XSS_ID}")
-    assert esc(XSS_CLAIM) in body
-    assert XSS_URL not in [a.get("href") for a in Elements(body).find("a")]  # never a javascript: link
-    assert "moderator-supplied" in body
-
-
-async def test_debate_page_needs_a_valid_signature_and_shows_no_chat_text_or_names(web):
-    http, service, settings, debate_id = web
-    path = debate_url("", SECRET, debate_id)
-    resp, body = await fetch(http, path)
-    assert resp.status == 200 and resp.headers["Cache-Control"] == "no-store"
-    assert esc(MOTION) in body and not Elements(body).find("img")
-    assert re.search(r"\b2 participants\b", body)
-    lowered = body.lower()
-    assert not [w for w in PRIVATE_WORDS if w in lowered]
-    assert 'href="/arguments/misuse-bioweapons"' in body  # alice's argument, by its claim
-    raised = body[body.index('id="raised-title"'):body.index('id="unanswered-title"')]
-    assert "/arguments/misuse-bioweapons" in raised and "/arguments/misuse-compute-checks-bad-actors" in raised
-    unanswered = body[body.index('id="unanswered-title"'):]
-    missing = [c.id for c in service.matcher.argmap.countered_by("misuse-bioweapons")
-               if c.id != "misuse-compute-checks-bad-actors" and c.workspace_id is None]
-    assert missing and all(f"/arguments/{c}" in unanswered for c in missing)
-    expired = debate_url("", SECRET, debate_id, now=time.time() - 8 * 24 * 3600)
-    wrong = debate_url("", "another-secret", debate_id)
-    other = debate_url("", SECRET, debate_id + 1)
-    unsigned = f"/debates/{debate_id}"
-    tampered = path.replace(f"/debates/{debate_id}?", f"/debates/{debate_id + 1}?")
-    for bad in (expired, wrong, other, unsigned, tampered, path + "0", f"/debates/x?exp=1&sig=0"):
-        resp, body = await fetch(http, bad)
-        assert resp.status == 404, bad
-        assert esc(MOTION) not in body
-
-
-async def test_without_web_secret_every_debate_page_is_a_404(web, tmp_path):
-    _, service, settings, debate_id = web
-    server = WebServer()
-    install_pages(server.app, site_for(service, settings.model_copy(update={"web_secret": None})))
-    await server.start("127.0.0.1", 0)
-    try:
-        async with aiohttp.ClientSession(f"http://127.0.0.1:{server.port}") as http:
-            for secret in (SECRET, ""):
-                resp, _ = await fetch(http, debate_url("", secret, debate_id))
-                assert resp.status == 404
-    finally:
-        await server.stop()
-
-
-async def test_unknown_pages_are_404_and_nothing_can_be_posted(web):
-    http, _, _, _ = web
-    for path in ("/arguments/nope", "/sources/nope", "/map/nope", "/quotes/nope/0", "/nope", "/quotes/a/b"):
-        resp, body = await fetch(http, path)
-        assert resp.status == 404, path
-        assert "default-src 'none'" in resp.headers["Content-Security-Policy"]
-    async with http.post("/", data={"q": CLAIM}) as resp:
-        assert resp.status == 405
-    async with http.get("/sources/000", params={"quote": "<b>.0"}) as resp:
-        assert resp.status == 200 and "<b>" not in await resp.text()
-
-
-async def test_bot_servers_share_one_port_for_health_and_pages_or_use_two(web):
-    _, service, settings, _ = web
-    health = service.health(connected=lambda: True)
-    shared = free_port()
-    one = settings.model_copy(update={"health_port": shared, "web_port": shared, "health_host": "127.0.0.1"})
-    async with bot_servers(one, service, health, service.prometheus) as servers:
-        assert len(servers) == 1
-        async with aiohttp.ClientSession(f"http://127.0.0.1:{shared}") as http:
-            assert (await fetch(http, "/healthz"))[0].status == 200
-            assert (await fetch(http, "/map"))[0].status == 200
-    health_port, web_port = free_port(), free_port()
-    two = settings.model_copy(update={"health_port": health_port, "web_port": web_port, "health_host": "127.0.0.1",
-                                      "web_host": "127.0.0.1"})
-    async with bot_servers(two, service, health, service.prometheus) as servers:
-        assert len(servers) == 2
-        async with aiohttp.ClientSession() as http:
-            assert (await fetch(http, f"http://127.0.0.1:{web_port}/"))[0].status == 200
-            assert (await fetch(http, f"http://127.0.0.1:{web_port}/healthz"))[0].status == 404
-            assert (await fetch(http, f"http://127.0.0.1:{health_port}/"))[0].status == 404
-    async with bot_servers(two, service, health, service.prometheus, already_on=web_port) as servers:
-        assert len(servers) == 1 and servers[0].port == health_port
 
 
 async def test_readme_shows_the_screenshots():

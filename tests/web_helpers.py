@@ -3,8 +3,15 @@ from __future__ import annotations
 
 import socket
 from datetime import datetime, timezone
+from html.parser import HTMLParser
 from pathlib import Path
 
+import aiohttp
+import pytest_asyncio
+from markupsafe import escape
+
+from adapters.web.pages.serve import install_pages, site_for
+from adapters.web.server import WebServer
 from bot.argmap.types import Argument, Quote
 from bot.corpus import Corpus
 from bot.db.engine import Database
@@ -12,7 +19,7 @@ from bot.db.migrate import upgrade_database
 from bot.db.repos.arguments import add_moderator_argument, add_moderator_link
 from bot.reply import Placement
 from bot.settings import Settings
-from service_helpers import CH, WS, cmd, msg, rows
+from service_helpers import CH, WS, cmd, make_settings, msg, rows
 
 SECRET = "web-test-secret"
 XSS_ID = "shared-markup-claim"
@@ -20,6 +27,7 @@ XSS_CLAIM = '<script>alert("xss")</script> Closed weights & <b>"safety"</b> <img
 XSS_URL = "javascript:alert(3)"
 MOTION = "<img src=x onerror=alert(1)> Open-weight AI models should be released to the public"
 THREAD = "T-web"
+CLAIM = "open weights just hand terrorists a bioweapon recipe"
 # debate messages: their words and their authors' names must never reach the debate page
 ALICE = "Open-sourcing these models is reckless: terrorists could use them to make biological weapons."
 BOB = "If everyone has similar models, governments with more compute can keep bad actors in check."
@@ -71,3 +79,55 @@ async def hold_debate(service, settings: Settings) -> int:
 
 def db_path(settings: Settings) -> Path:
     return Path(settings.effective_database_url.split("///", 1)[1])
+
+
+def esc(text: str) -> str:
+    """Text as the templates write it."""
+    return str(escape(text))
+
+
+class Elements(HTMLParser):
+    """Every start tag with its attributes, and the text of the document."""
+
+    def __init__(self, text: str):
+        super().__init__(convert_charrefs=True)
+        self.tags: list[tuple[str, dict[str, str | None]]] = []
+        self.text: list[str] = []
+        self.feed(text)
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append((tag, dict(attrs)))
+
+    def handle_data(self, data: str) -> None:
+        self.text.append(data)
+
+    def find(self, tag: str, **attrs: str) -> list[dict[str, str | None]]:
+        return [a for t, a in self.tags if t == tag and all(a.get(k.rstrip("_")) == v for k, v in attrs.items())]
+
+
+@pytest_asyncio.fixture(scope="module", loop_scope="module")
+async def web(tmp_path_factory, corpus):
+    """One service (a seeded SQLite file with a debate) and its pages on a free port."""
+    from bot.health.observed import ObservedService
+
+    settings = make_settings(tmp_path_factory.mktemp("web"), web_secret=SECRET)
+    await seed_database(settings, corpus)
+    service = await ObservedService.start(settings, corpus=corpus)
+    debate_id = await hold_debate(service, settings)
+    server = WebServer()
+    install_pages(server.app, site_for(service, settings))
+    await server.start("127.0.0.1", 0)
+    http = aiohttp.ClientSession(f"http://127.0.0.1:{server.port}")
+    yield http, service, settings, debate_id
+    await http.close()
+    await server.stop()
+    await service.close()
+
+
+async def fetch(http: aiohttp.ClientSession, path: str, **kwargs) -> tuple[aiohttp.ClientResponse, str]:
+    async with http.get(path, allow_redirects=False, **kwargs) as resp:
+        return resp, await resp.text()
+
+
+def public_arguments(service) -> list:
+    return [a for a in service.matcher.argmap if a.workspace_id is None]

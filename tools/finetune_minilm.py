@@ -55,7 +55,7 @@ def load_classes() -> tuple[dict[str, list[str]], dict[str, str], dict[str, str]
     stances = {a["id"]: a["stance"] for a in arguments}
     for path in sorted((CORPUS / "utterances").glob("*.yaml")):
         for arg_id, lines in yaml.safe_load(path.read_text(encoding="utf-8"))["utterances"].items():
-            texts[arg_id].extend(" ".join(s.split()) for s in lines)
+            texts[arg_id].extend(" ".join((s if isinstance(s, str) else s["text"]).split()) for s in lines)
     not_claims = yaml.safe_load((CORPUS / "not_claims.yaml").read_text(encoding="utf-8"))["not_claims"]
     texts[NONE_CLASS] = [" ".join(s.split()) for kind in not_claims.values() for s in kind]
     topics[NONE_CLASS] = NONE_CLASS

@@ -1,11 +1,12 @@
 """Calibrate the blend and the auto-reply gate on labelled message sets (the real-talk TUNING half only).
 
-    .venv/bin/python tools/tune_matcher.py [--sets benchmarks/eval/realtalk_tune.jsonl ...] [--grid]
+    .venv/bin/python tools/tune_matcher.py [--sets benchmarks/eval/realtalk_tune.jsonl ...] [--grid | --refit]
 
 Scores every message once (word scores and embedding figures), then evaluates blends and gate thresholds
 in memory: hit@1, hit@3, side accuracy, trigger recall, false triggers and post-precision, with an
 argument counted right when one of its quotes covers an expected snippet (as ../shared/eval/score.py
-does). Prints the figures of the current defaults and, with --grid, the best settings found.
+does). Prints the figures of the current defaults and, with --grid, the best settings found (--refit: the
+side picker and gate refitted for the current blend, after a change to the corpus or the model).
 """
 from __future__ import annotations
 
@@ -170,6 +171,11 @@ def grid(matcher: Matcher, tune: Parts, guards: list[Parts], settings: Settings
             side_best, side_key = blend, key
     best = side_best
     print("side:", best)
+    return (best, *refit(matcher, tune, best, settings))
+
+
+def refit(matcher: Matcher, tune: Parts, best: Blend, settings: Settings) -> tuple[ClaimGate, float, SidePicker]:
+    """The side picker, then the gate and its threshold, fitted for this blend on the tuning half."""
     picker = fit_sides(matcher, tune, best)
     gate = fit_gate(matcher, tune, best, picker)
     threshold, recall = 0.9, -1.0
@@ -179,7 +185,7 @@ def grid(matcher: Matcher, tune: Parts, guards: list[Parts], settings: Settings
         if m["precision"] >= PRECISION_TARGET and m["false"] <= 0.015 and m["recall"] > recall:
             threshold, recall = round(float(t), 2), m["recall"]
     print("gate threshold:", threshold, "weights:", dict(zip(FEATURE_NAMES, np.round(gate.weights, 2))))
-    return best, gate, threshold, picker
+    return gate, threshold, picker
 
 
 def vars_of(blend: Blend) -> dict[str, float]:
@@ -191,8 +197,10 @@ def main() -> int:
     ap.add_argument("--sets", nargs="*", type=Path, default=[REPO / "benchmarks/eval/realtalk_tune.jsonl"])
     ap.add_argument("--guards", nargs="*", type=Path,
                     default=[REPO.parent / "shared/eval/dev.jsonl", REPO / "benchmarks/eval/paraphrase_a.jsonl"])
-    ap.add_argument("--grid", action="store_true")
-    ap.add_argument("--write", action="store_true", help="with --grid: save the fitted gate and side picker to bot/match/")
+    ap.add_argument("--grid", action="store_true", help="search the blend and side weights, then refit")
+    ap.add_argument("--refit", action="store_true", help="keep the blend; refit the side picker, gate and threshold")
+    ap.add_argument("--write", action="store_true", help="with --grid or --refit: save the fitted gate and side "
+                                                        "picker to bot/match/")
     args = ap.parse_args()
     settings = Settings()
     matcher = load_matcher(settings)
@@ -204,8 +212,12 @@ def main() -> int:
     print("defaults:")
     for parts in sets + guards:
         show(parts.name, evaluate(matcher, parts, matcher.blend, settings))
-    if args.grid:
-        blend, gate, threshold, picker = grid(matcher, sets[0], guards, settings)
+    if args.grid or args.refit:
+        if args.grid:
+            blend, gate, threshold, picker = grid(matcher, sets[0], guards, settings)
+        else:
+            blend = matcher.blend
+            gate, threshold, picker = refit(matcher, sets[0], blend, settings)
         chosen = settings.model_copy(update={"trigger_min_probability": threshold})
         print("with the best found:")
         for parts in sets + guards:

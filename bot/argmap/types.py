@@ -1,6 +1,7 @@
 """Plain value objects for arguments and the verbatim quotes that back them."""
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -90,3 +91,9 @@ class ArgumentMap:
         ids = list(own.counters) if own else []
         ids += [a.id for a in self.arguments.values() if argument_id in a.counters and a.id not in ids]
         return [self.arguments[i] for i in ids if i in self.arguments and i != argument_id]
+
+    def unanswered(self, raised: Sequence[str], visible: Callable[[Argument], bool]) -> dict[str, list[Argument]]:
+        """Per raised argument (in order), its visible counters that nobody raised; arguments with none left out."""
+        said = set(raised)
+        found = {arg_id: [c for c in self.countered_by(arg_id) if visible(c) and c.id not in said] for arg_id in raised}
+        return {arg_id: counters for arg_id, counters in found.items() if counters}

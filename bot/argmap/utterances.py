@@ -1,12 +1,13 @@
 """Chat-register data of the map: example utterances per argument and not-a-claim exemplars, validated."""
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal, Union
 
 import yaml
-from pydantic import AfterValidator, BaseModel, ConfigDict
+from pydantic import AfterValidator, BaseModel, ConfigDict, Discriminator, Tag
 
 from bot.errors import CorpusError
 from bot.yamlfile import compose, read_text
@@ -28,13 +29,34 @@ def _clean(items: list[str]) -> list[str]:
 
 
 Messages = Annotated[list[str], AfterValidator(_clean)]
+Side = Literal["open", "closed", "neutral"]
+
+
+class SidedUtterance(BaseModel):
+    """An utterance that argues another side than its argument's stance (a rebuttal, a sceptical or a
+    neutral form), or any side at all when the argument is mixed."""
+
+    model_config = ConfigDict(extra="forbid")
+    text: str
+    side: Side
+
+
+# a mapping is checked as a sided utterance only, so its error names its own fault, not "not a string"
+Item = Annotated[Union[Annotated[str, Tag("plain")], Annotated[SidedUtterance, Tag("sided")]],
+                 Discriminator(lambda v: "sided" if isinstance(v, (dict, SidedUtterance)) else "plain")]
+
+
+def _clean_items(items: list[str | SidedUtterance]) -> list[str | SidedUtterance]:
+    texts = _clean([i if isinstance(i, str) else i.text for i in items])
+    return [t if isinstance(i, str) else SidedUtterance(text=t, side=i.side) for t, i in zip(texts, items)]
 
 
 class UtteranceFile(BaseModel):
-    """One `corpus/utterances/<topic>.yaml`: argument id -> messages that make that argument."""
+    """One `corpus/utterances/<topic>.yaml`: argument id -> messages that make that argument, each a string
+    (it argues the argument's side) or `{text, side}`."""
 
     model_config = ConfigDict(extra="forbid")
-    utterances: dict[str, Messages]
+    utterances: dict[str, Annotated[list[Item], AfterValidator(_clean_items)]]
 
 
 class NotClaimsFile(BaseModel):
@@ -46,10 +68,11 @@ class NotClaimsFile(BaseModel):
 
 @dataclass(frozen=True, slots=True)
 class ChatData:
-    """Utterances by argument id, and the not-a-claim exemplars."""
+    """Utterances by argument id, the side of those tagged with one, and the not-a-claim exemplars."""
 
     utterances: dict[str, tuple[str, ...]] = field(default_factory=dict)
     not_claims: tuple[str, ...] = ()
+    sides: dict[str, Side] = field(default_factory=dict)  # utterance text -> side, where tagged
 
 
 def _string_lines(node: yaml.Node | None) -> dict[str, int]:
@@ -73,11 +96,14 @@ def _read(path: Path, label: str, model: type[BaseModel]) -> tuple[BaseModel, di
     return validate(model, data, node, label), _string_lines(node)
 
 
-def load_chat_data(corpus_dir: Path, arguments: dict[str, str]) -> tuple[ChatData, list[CorpusError]]:
-    """Read every utterance file and the not-a-claim file; `arguments` maps id -> topic. Unknown ids,
-    a file naming another topic's argument and a message given twice are errors (file and line)."""
+def load_chat_data(corpus_dir: Path, arguments: dict[str, str], mixed: Collection[str] = ()
+                   ) -> tuple[ChatData, list[CorpusError]]:
+    """Read every utterance file and the not-a-claim file; `arguments` maps id -> topic, `mixed` holds the
+    ids of arguments that take no side. Unknown ids, a file naming another topic's argument, a message given
+    twice and an untagged message of a mixed argument are errors (file and line)."""
     errors: list[CorpusError] = []
     found: dict[str, list[str]] = {}
+    sides: dict[str, Side] = {}
     first_seen: dict[str, str] = {}
     folder = corpus_dir / UTTERANCES_DIR
     for path in sorted(folder.glob("*.yaml")) if folder.is_dir() else []:
@@ -95,7 +121,8 @@ def load_chat_data(corpus_dir: Path, arguments: dict[str, str]) -> tuple[ChatDat
             if arguments[arg_id] != path.stem:
                 errors.append(CorpusError(label, f"argument of topic {arguments[arg_id]!r} in the file of "
                                           f"topic {path.stem!r}", line, arg_id))
-            for text in items:
+            for item in items:
+                text = item if isinstance(item, str) else item.text
                 key = text.casefold()
                 if key in first_seen:
                     errors.append(CorpusError(label, f"utterance given twice (also under {first_seen[key]}): "
@@ -103,6 +130,12 @@ def load_chat_data(corpus_dir: Path, arguments: dict[str, str]) -> tuple[ChatDat
                     continue
                 first_seen[key] = arg_id
                 found.setdefault(arg_id, []).append(text)
+                if not isinstance(item, str):
+                    sides[text] = item.side
+                elif arg_id in mixed:
+                    errors.append(CorpusError(label, f"{arg_id} is mixed, so each of its utterances needs a side "
+                                              f"({{text: ..., side: open|closed|neutral}}): {text[:60]!r}",
+                                              lines.get(text), arg_id))
     not_claims: list[str] = []
     path = corpus_dir / NOT_CLAIMS_FILE
     if path.is_file():
@@ -127,4 +160,4 @@ def load_chat_data(corpus_dir: Path, arguments: dict[str, str]) -> tuple[ChatDat
                 errors.append(CorpusError(f"{corpus_dir.name}/{UTTERANCES_DIR}/{topic}.yaml",
                                           f"{have} utterances; each argument needs at least {MIN_UTTERANCES}",
                                           argument_id=arg_id))
-    return ChatData({k: tuple(v) for k, v in found.items()}, tuple(not_claims)), errors
+    return ChatData({k: tuple(v) for k, v in found.items()}, tuple(not_claims), sides), errors

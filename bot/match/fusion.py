@@ -17,7 +17,7 @@ class Blend:
     lexical: float = 0.2
     utter: float = 0.7
     claim: float = 0.2
-    side_model: float = 0.3  # share of the side decision taken from the side model; the rest from the ranking
+    side_model: float = 0.3  # share of the side decision taken from the utterances' side vote; the rest from the ranking
     side_min: float = 0.05  # |lean| below this is "neutral"
     side_slack: float = 0.0  # an argument of the message's side this close to the best goes first
     spread: float = 0.05  # softness of the ranking's vote on the side
@@ -41,11 +41,11 @@ def ranking_lean(scores: np.ndarray, signs: np.ndarray, spread: float, top: int 
     return float((weights * signs[best]).sum() / weights.sum())
 
 
-def message_side(scores: np.ndarray, model_lean: float, signs: np.ndarray, blend: Blend,
+def message_side(scores: np.ndarray, vote: float, signs: np.ndarray, blend: Blend,
                  cue: float = 0.0, question: bool = False) -> tuple[str, float]:
     """("open" | "closed" | "neutral", lean) for one message's row of scores; `cue` is the stance cues'
     lean (0 when the message praises or blames no side); a genuine question asks rather than argues."""
-    lean = blend.side_model * model_lean + (1 - blend.side_model) * ranking_lean(scores, signs, blend.spread)
+    lean = blend.side_model * vote + (1 - blend.side_model) * ranking_lean(scores, signs, blend.spread)
     if cue:
         lean = blend.cue * cue + (1 - blend.cue) * lean
     if abs(lean) < (blend.question_min if question and not cue else blend.side_min):

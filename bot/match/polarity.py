@@ -15,6 +15,9 @@ from bot.yamlschema import validate
 
 STANCE_FILE = "stance.yaml"
 SUBJECT_REACH = 5  # a cue speaks of the nearest side named at most this many words before it ("X is Y")
+# in a longer message praise or blame is as often quoted, conceded or sarcastic as meant ("every lab said open
+# source AI is safer right up to ..."), so there the cues say nothing and the side is read from the whole message
+CUE_MAX_WORDS = 12
 NEGATION_REACH = 3  # a negator this close before a cue flips it
 SARCASM = re.compile(r"(?:^|\s)/s\s*$|\byeah,? right\b|\boh sure\b|\bsure,? because\b", re.IGNORECASE)
 
@@ -62,8 +65,9 @@ class StanceCues:
         return cls(targets, cues, negators, longest)
 
     def lean(self, words: Sequence[str], raw: str = "") -> float:
-        """-1 (argues closed) .. +1 (argues open); 0 when no side is praised or blamed."""
-        if not self.targets:
+        """-1 (argues closed) .. +1 (argues open); 0 when no side is praised or blamed, or when the message is
+        longer than CUE_MAX_WORDS."""
+        if not self.targets or len(words) > CUE_MAX_WORDS:
             return 0.0
         sides = self._find(words, self.targets)
         if not sides:

@@ -11,8 +11,9 @@ import numpy as np
 from bot.argmap.types import Argument
 from bot.argmap.utterances import ChatData
 from bot.match.embed import Embedder, cached_encode
-from bot.match.stance import SideModel
 
+SIDE_SIGN = {"open": 1.0, "closed": -1.0}  # mixed and neutral utterances vote for no side
+SIDE_NEIGHBOURS, SIDE_SOFTNESS = 10, 0.05  # the side vote: the nearest utterances, the nearest weighing most
 NEIGHBOURS = 3  # an argument's utterance evidence: the mean of its best few, not one lucky neighbour
 
 
@@ -28,7 +29,7 @@ class SemanticFigures:
     utter: np.ndarray  # mean of the best NEIGHBOURS cosines with the argument's utterances (claim if none)
     claim: np.ndarray  # cosine with claim + keywords
     not_claim: np.ndarray  # per message: best cosine with a not-a-claim exemplar
-    side: np.ndarray  # per message: -1 (closed) .. +1 (open), from the side model
+    side: np.ndarray  # per message: -1 (closed) .. +1 (open), the side vote of its nearest utterances
 
 
 class SemanticIndex:
@@ -44,11 +45,13 @@ class SemanticIndex:
         texts = [argument_text(a) for a in arguments]
         owners: list[int] = []
         utterances: list[str] = []
+        stances: list[float] = []
         for pos, arg in enumerate(arguments):
             own = chat.utterances.get(arg.id, ()) if arg.origin == "curated" else ()
             for text in own or (texts[pos],):
                 owners.append(pos)
                 utterances.append(text)
+                stances.append(SIDE_SIGN.get(chat.sides.get(text, arg.stance), 0.0))
         self._embed_missing([*texts, *utterances, *chat.not_claims])
         dim = self.embedder.dim
         self.claims = self._stack(texts, dim)
@@ -58,8 +61,7 @@ class SemanticIndex:
         # utterances sorted by owner, so a row's per-argument best few come from one sort per segment
         self.n_arguments = len(arguments)
         self.starts = np.searchsorted(self.owners, np.arange(len(arguments)))
-        stances = np.array([{"open": 1.0, "closed": -1.0}.get(arguments[o].stance, 0.0) for o in owners])
-        self.side_model = SideModel.fit(self.utterances, stances)
+        self.stances = np.array(stances, dtype=np.float32)
 
     def _embed_missing(self, texts: list[str]) -> None:
         missing = list(dict.fromkeys(t for t in texts if t not in self._text_vectors))
@@ -98,5 +100,14 @@ class SemanticIndex:
                 utter[:, pos] = np.partition(block, hi - lo - k, axis=1)[:, -k:].mean(axis=1)
         claim = vectors @ self.claims.T
         not_claim = (vectors @ self.not_claims.T).max(axis=1) if len(self.not_claims) else np.zeros(n)
-        return SemanticFigures(utter=utter, claim=claim, not_claim=not_claim,
-                               side=self.side_model.lean(vectors))
+        return SemanticFigures(utter=utter, claim=claim, not_claim=not_claim, side=self._side_vote(sims))
+
+    def _side_vote(self, sims: np.ndarray) -> np.ndarray:
+        """Per message: the sides of its nearest utterances, weighted by nearness (-1 closed .. +1 open)."""
+        k = min(SIDE_NEIGHBOURS, sims.shape[1])
+        if not k:
+            return np.zeros(len(sims))
+        near = np.argpartition(-sims, k - 1, axis=1)[:, :k]
+        close = np.take_along_axis(sims, near, axis=1)
+        weights = np.exp((close - close.max(axis=1, keepdims=True)) / SIDE_SOFTNESS)
+        return ((weights * self.stances[near]).sum(axis=1) / weights.sum(axis=1)).astype(np.float64)

@@ -12,11 +12,11 @@ from bot.match.fusion import Blend, message_side, ranking_lean
 
 MODEL_FILE = Path(__file__).with_name("sidepick.json")
 SIDES = ("open", "closed", "neutral")
-FEATURES = ("ranking_lean", "model_lean", "question", "first_sign", "first_mixed", "open_vs_closed",
+FEATURES = ("ranking_lean", "utterance_vote", "question", "first_sign", "first_mixed", "open_vs_closed",
             "mixed_vs_sided", "best")
 
 
-def side_features(scores: np.ndarray, signs: np.ndarray, model_lean: float, question: bool,
+def side_features(scores: np.ndarray, signs: np.ndarray, vote: float, question: bool,
                   first: int | None, spread: float) -> np.ndarray:
     """The picker's inputs for one message (order as FEATURES); `scores` are 0 where an argument is hidden."""
     def best(mask: np.ndarray) -> float:
@@ -25,7 +25,7 @@ def side_features(scores: np.ndarray, signs: np.ndarray, model_lean: float, ques
     best_open, best_closed, best_mixed = best(signs > 0), best(signs < 0), best(signs == 0)
     first_sign = float(signs[first]) if first is not None else 0.0
     first_mixed = float(first is not None and signs[first] == 0)
-    return np.array([ranking_lean(scores, signs, spread), model_lean, float(question), first_sign, first_mixed,
+    return np.array([ranking_lean(scores, signs, spread), vote, float(question), first_sign, first_mixed,
                      best_open - best_closed, best_mixed - max(best_open, best_closed), float(scores.max(initial=0.0))])
 
 
@@ -39,7 +39,7 @@ class SidePicker:
     bias: np.ndarray
 
     @classmethod
-    def fit(cls, x: np.ndarray, y: np.ndarray, l2: float = 0.01, steps: int = 3000, rate: float = 0.3) -> "SidePicker":
+    def fit(cls, x: np.ndarray, y: np.ndarray, l2: float = 0.1, steps: int = 3000, rate: float = 0.3) -> "SidePicker":
         """`y` holds indices into SIDES; each side weighs the same, however many messages argue it."""
         mean, scale = x.mean(axis=0), x.std(axis=0) + 1e-9
         z = (x - mean) / scale
@@ -81,11 +81,11 @@ class SidePicker:
         write_fitted(path, data)
 
 
-def pick_side(picker: SidePicker | None, scores: np.ndarray, model_lean: float, signs: np.ndarray, blend: Blend,
+def pick_side(picker: SidePicker | None, scores: np.ndarray, vote: float, signs: np.ndarray, blend: Blend,
               cue: float, question: bool, first: int | None) -> tuple[str, float]:
     """The message's side and lean: the hand blend, led by the stance cues, when the message praises or blames a
     side in so many words (cues are rare in the tuning half, so the picker is fitted without them), else the
     fitted picker."""
     if picker is None or cue:
-        return message_side(scores, model_lean, signs, blend, cue, question)
-    return picker.pick(side_features(scores, signs, model_lean, question, first, blend.spread))
+        return message_side(scores, vote, signs, blend, cue, question)
+    return picker.pick(side_features(scores, signs, vote, question, first, blend.spread))

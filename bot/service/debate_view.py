@@ -95,12 +95,8 @@ def build_view(debate: Debate, events: list[DebateEvent], argmap: ArgumentMap) -
         argument = visible(argument_id)
         raised.append(RaisedArgument(argument_id, argument.claim if argument else None,
                                      argument.stance if argument else UNKNOWN_SIDE, when))
-    unanswered = []
-    for argument_id in first:
-        missing = tuple(ArgumentRef(c.id, c.claim, c.stance) for c in argmap.countered_by(argument_id)
-                        if visible(c.id) is not None and c.id not in first)
-        if missing:
-            unanswered.append(UnansweredCounters(argument_id, missing))
+    unanswered = [UnansweredCounters(argument_id, tuple(ArgumentRef(c.id, c.claim, c.stance) for c in counters))
+                  for argument_id, counters in argmap.unanswered(list(first), lambda a: visible(a.id) is not None).items()]
     return DebateView(debate_id=debate.id, motion=debate.motion, status=debate.status,
                       participants=len({e.participant_id for e in events}), messages=len(events),
                       opened_at=debate.opened_at, closed_at=debate.closed_at, raised=tuple(raised),

@@ -188,11 +188,8 @@ def summarise(core: ServiceCore, status: str, events: list[DebateEvent], used: s
     for name, raised in participants.values():
         claims = [_label(core, a, workspace_id) for a in raised]
         lines.append(f"• {name}: " + ("; ".join(claims) if claims else "no argument from the map recognised yet"))
-    unanswered: dict[str, list[str]] = {}  # raised argument -> its counters nobody raised
-    for arg_id in raised_all:
-        missing = [c.id for c in core.countered_by(arg_id, workspace_id) if c.id not in raised_all]
-        if missing:
-            unanswered[arg_id] = missing
+    unanswered = {arg_id: [c.id for c in counters] for arg_id, counters in
+                  core.matcher.argmap.unanswered(raised_all, lambda a: core.visible(a, workspace_id)).items()}
     if raised_all:
         lines.append("")
         lines.append("Unanswered counters (nobody has raised them yet):" if unanswered
