@@ -130,3 +130,25 @@ def test_cues_say_nothing_in_a_long_message(matcher):
     assert len(matcher.norm.words(long)) > CUE_MAX_WORDS
     assert matcher.cues.lean(matcher.norm.words(short, spell=True), short) > 0
     assert matcher.cues.lean(matcher.norm.words(long, spell=True), long) == 0
+
+
+@pytest.mark.parametrize("text, both_ways, rhetorical", [
+    ("is llama open source, or only open weights?", True, False),
+    ("honest question, what does meta get out of giving models away?", True, False),
+    ("why would anyone build a company on a model that one vendor can switch off?", False, True),
+    ("weights are public now. so what?", False, True),
+    ("who exactly is harmed by a 7B model writing bad poems?", False, True),
+    ("meta released the weights under its own licence", False, False),
+])
+def test_how_a_message_asks(text, both_ways, rhetorical):
+    from bot.match.questions import asking
+
+    asks = asking(text)
+    assert (asks.both_ways, asks.rhetorical) == (both_ways, rhetorical)
+    assert asks.question == text.endswith("?")
+
+
+def test_an_either_or_question_argues_no_side_and_a_rhetorical_one_argues_its_lean(matcher):
+    assert matcher.match("is releasing open weights safer than keeping models closed, or riskier?").side == "neutral"
+    side = matcher.match("why would anyone trust a closed lab that won't let outsiders test its model?").side
+    assert side == "open"

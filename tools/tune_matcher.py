@@ -26,7 +26,8 @@ sys.path.insert(0, str(REPO.parent / "shared" / "eval"))
 from textnorm import snippet_hit  # noqa: E402  (the shared scorer's own rule)
 
 from bot.match.cache import load_matcher  # noqa: E402
-from bot.match.fusion import Blend, fuse, is_question, side_first  # noqa: E402
+from bot.match.fusion import Blend, fuse, side_first  # noqa: E402
+from bot.match.questions import asking  # noqa: E402
 from bot.match.claimgate import FEATURES as FEATURE_NAMES, ClaimGate, features  # noqa: E402
 from bot.match.gate import should_trigger  # noqa: E402
 from bot.match.matcher import MIN_MATCH_SCORE, MIN_WORDLESS_SCORE, SIDE_CANDIDATES, Matcher  # noqa: E402
@@ -81,10 +82,10 @@ def decisions(matcher: Matcher, parts: Parts, blend: Blend, picker: object = _UN
                  if row[p] >= MIN_MATCH_SCORE and (parts.lexical[i, p] > 0 or row[p] >= MIN_WORDLESS_SCORE)]
         cue = float(parts.cues[i])
         shown = np.where(visible, score[i], 0.0)
-        question = is_question(parts.texts[i])
+        asks = asking(parts.texts[i])
         first = order[0] if order else None
-        side_x.append(side_features(shown, signs, float(fig.side[i]), question, first, blend.spread))
-        side, lean = pick_side(picker, shown, float(fig.side[i]), signs, blend, cue, question, first)  # type: ignore[arg-type]
+        side_x.append(side_features(shown, signs, float(fig.side[i]), asks, first, blend.spread))
+        side, lean = pick_side(picker, shown, float(fig.side[i]), signs, blend, cue, asks, first)  # type: ignore[arg-type]
         order = side_first(order, score[i], signs, side, blend.cue_slack if cue else blend.side_slack)
         orders.append(order)
         sides.append(side)

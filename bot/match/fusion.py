@@ -53,10 +53,6 @@ def message_side(scores: np.ndarray, vote: float, signs: np.ndarray, blend: Blen
     return ("open" if lean > 0 else "closed"), lean
 
 
-def is_question(text: str) -> bool:
-    return text.rstrip().endswith("?")
-
-
 def side_first(order: list[int], scores: np.ndarray, signs: np.ndarray, side: str, slack: float) -> list[int]:
     """`order` with the best argument of the message's side first, when one is within `slack` of the best."""
     if side == "neutral" or not order:

@@ -15,7 +15,7 @@ from bot.match.argindex import ArgumentIndex
 from bot.match.counters import CounterPicker
 from bot.match.embed import Embedder
 from bot.match.english import EnglishFrequency
-from bot.match.fusion import SIGN, Blend, fuse, is_question, side_first
+from bot.match.fusion import SIGN, Blend, fuse, side_first
 from bot.match.claimgate import ClaimGate, features
 from bot.match.gate import should_trigger
 from bot.match.lexicon import Lexicon
@@ -23,6 +23,7 @@ from bot.match.links import LinkTable
 from bot.match.normalize import Normalizer, Speller, clean
 from bot.match.passages import PassageEvidence
 from bot.match.polarity import StanceCues
+from bot.match.questions import asking
 from bot.match.semantic import SemanticFigures, SemanticIndex
 from bot.match.sidepick import SidePicker, pick_side
 from bot.match.rows import Query, QuoteLookup, Scored, Semantics
@@ -259,7 +260,7 @@ class Matcher:
         fig, row = sem.figures, sem.row
         cue = self.cues.lean(q.words, text)
         side, lean = pick_side(self.sides, np.where(visible, score, 0.0), float(fig.side[row]), self._signs,
-                               self.blend, cue, is_question(text), ranked[0] if ranked else None)
+                               self.blend, cue, asking(text), ranked[0] if ranked else None)
         ranked = side_first(ranked, score, self._signs, side, self.blend.cue_slack if cue else self.blend.side_slack)
         if not ranked:
             return side, False, ranked

@@ -9,6 +9,7 @@ import numpy as np
 
 from bot.match.fitted import read_fitted, write_fitted
 from bot.match.fusion import Blend, message_side, ranking_lean
+from bot.match.questions import Asking
 
 MODEL_FILE = Path(__file__).with_name("sidepick.json")
 SIDES = ("open", "closed", "neutral")
@@ -16,7 +17,7 @@ FEATURES = ("ranking_lean", "utterance_vote", "question", "first_sign", "first_m
             "mixed_vs_sided", "best")
 
 
-def side_features(scores: np.ndarray, signs: np.ndarray, vote: float, question: bool,
+def side_features(scores: np.ndarray, signs: np.ndarray, vote: float, asks: Asking,
                   first: int | None, spread: float) -> np.ndarray:
     """The picker's inputs for one message (order as FEATURES); `scores` are 0 where an argument is hidden."""
     def best(mask: np.ndarray) -> float:
@@ -25,7 +26,7 @@ def side_features(scores: np.ndarray, signs: np.ndarray, vote: float, question: 
     best_open, best_closed, best_mixed = best(signs > 0), best(signs < 0), best(signs == 0)
     first_sign = float(signs[first]) if first is not None else 0.0
     first_mixed = float(first is not None and signs[first] == 0)
-    return np.array([ranking_lean(scores, signs, spread), vote, float(question), first_sign, first_mixed,
+    return np.array([ranking_lean(scores, signs, spread), vote, float(asks.question), first_sign, first_mixed,
                      best_open - best_closed, best_mixed - max(best_open, best_closed), float(scores.max(initial=0.0))])
 
 
@@ -82,10 +83,19 @@ class SidePicker:
 
 
 def pick_side(picker: SidePicker | None, scores: np.ndarray, vote: float, signs: np.ndarray, blend: Blend,
-              cue: float, question: bool, first: int | None) -> tuple[str, float]:
+              cue: float, asks: Asking, first: int | None) -> tuple[str, float]:
     """The message's side and lean: the hand blend, led by the stance cues, when the message praises or blames a
     side in so many words (cues are rare in the tuning half, so the picker is fitted without them), else the
-    fitted picker."""
-    if picker is None or cue:
-        return message_side(scores, vote, signs, blend, cue, question)
-    return picker.pick(side_features(scores, signs, vote, question, first, blend.spread))
+    fitted picker (the hand blend without one), then read with how the message asks (`by_asking`)."""
+    if cue or picker is None:
+        side, lean = message_side(scores, vote, signs, blend, cue, asks.question)
+    else:
+        side, lean = picker.pick(side_features(scores, signs, vote, asks, first, blend.spread))
+    return by_asking(side, lean, asks), lean
+
+
+def by_asking(side: str, lean: float, asks: Asking) -> str:
+    """A question that weighs two answers argues neither; a rhetorical one argues the side it leans to."""
+    if asks.rhetorical:
+        return side if side != "neutral" else ("open" if lean > 0 else "closed")
+    return "neutral" if asks.both_ways else side

@@ -1,0 +1,40 @@
+"""How a message asks: not at all, a question that weighs both sides or asks to learn, or a rhetorical one."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+# general English ways of asking to make a point rather than to learn; a rhetorical question argues a side
+RHETORICAL = re.compile(
+    r"\bwhy (would|should|do|does|did|is|are) (anyone|anybody|you|we|they|people|i)\b"
+    r"|\bdo (you|we) (really|honestly|seriously|actually) (want|think|believe|expect)\b"
+    r"|\b(who|what|how) (exactly|even)\b|\bexactly\s*\?"
+    r"|\bhow (is|was) (it|that|this)\b[^?]*\bif\b"
+    r"|\bsince when\b|\bwhat could (possibly )?go wrong\b|\bhow did that (turn|work) out\b"
+    r"|\bwho (even )?(asked|cares)\b|\bare we (really|seriously)\b"
+    r"|\b(does|do) (anyone|anybody|nobody|people) (really |seriously |honestly |actually )?(think|believe|see)\b"
+    r"|\bisn'?t it (obvious|funny|convenient)\b|(^|[.!]\s*)(and|so what)\s*\?")
+# ... and ways of asking that weigh two answers or ask to be told
+BOTH_WAYS = re.compile(
+    r"\b(genuinely|honestly|just|seriously) (asking|curious|wondering)\b|\b(genuine|honest) question\b"
+    r"|\bcan (someone|anyone|somebody) explain\b|\bi can see it both ways\b|\beli5\b"
+    r"|\bwhat do (people|ppl|folks|you all|y'?all|you guys)( here)? (actually |really )?think\b")
+QUESTION = re.compile(r"[^.!?\n]*\?")
+
+
+@dataclass(frozen=True, slots=True)
+class Asking:
+    """What kind of asking a message does (all False for a statement)."""
+
+    question: bool  # it ends with a question mark
+    both_ways: bool  # a question offering alternatives ("is it X or Y?") or asking to be told
+    rhetorical: bool  # a question asked to make a point ("why would anyone ...?", "who exactly ...?")
+
+
+def asking(text: str) -> Asking:
+    lowered = text.lower().replace("\u2019", "'")
+    questions = QUESTION.findall(lowered)
+    if not questions:
+        return Asking(False, False, False)
+    both = any(re.search(r"\bor\b", q) for q in questions) or bool(BOTH_WAYS.search(lowered))
+    return Asking(lowered.rstrip().endswith("?"), both, bool(RHETORICAL.search(lowered)))
