@@ -4,6 +4,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
+
 from bot.argmap.utterances import MIN_UTTERANCES
 from bot.corpus import check_corpus
 
@@ -80,3 +82,18 @@ def test_a_bad_side_a_misspelt_tag_and_an_untagged_mixed_utterance_are_errors(co
     assert any(where["definition"] in p and "must be one of" in p for p in problems), problems
     assert any(where["why-open"] in p and "sid" in p for p in problems), problems
     assert any(where["security"] in p and "needs a side" in p for p in problems), problems
+
+
+def test_a_moderators_argument_does_not_sway_the_side_vote(corpus, matcher):
+    """A workspace's own argument votes in no workspace: the side of a message stays the map's reading."""
+    from bot.argmap.types import Argument
+    from bot.match.semantic import SemanticIndex
+
+    text = "open weights are the only honest way to ship a model"
+    base = matcher.semantic.figures(matcher.semantic.encode([text])).side[0]
+    planted = [Argument(f"ws-{i}", text + "!" * i, "closed", "misuse", origin="moderator", workspace_id="W1")
+               for i in range(12)]
+    index = SemanticIndex(matcher.semantic.embedder, None)
+    index.build([*matcher.index.arguments, *planted], corpus.chat)
+    assert index.figures(index.encode([text])).side[0] == pytest.approx(base)
+    assert base > 0
