@@ -19,7 +19,8 @@ BOTH_WAYS = re.compile(
     r"\b(genuinely|honestly|just|seriously) (asking|curious|wondering)\b|\b(genuine|honest) question\b"
     r"|\bcan (someone|anyone|somebody) explain\b|\bi can see it both ways\b|\beli5\b"
     r"|\bwhat do (people|ppl|folks|you all|y'?all|you guys)( here)? (actually |really )?think\b")
-QUESTION = re.compile(r"[^.!?\n]*\?")
+SENTENCE_END = re.compile(r"(?<=[.!?\n])")
+MAX_CHARS = 2000  # how a message asks shows in its opening; reading no further keeps a 100 KB paste cheap
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,9 +33,10 @@ class Asking:
 
 
 def asking(text: str) -> Asking:
-    lowered = text.lower().replace("\u2019", "'")
-    questions = QUESTION.findall(lowered)
+    ends_asking = text.rstrip().endswith("?")
+    lowered = text[:MAX_CHARS].lower().replace("\u2019", "'")
+    questions = [s for s in SENTENCE_END.split(lowered) if s.rstrip().endswith("?")]
     if not questions:
-        return Asking(False, False, False)
+        return Asking(ends_asking, False, False)
     both = any(re.search(r"\bor\b", q) for q in questions) or bool(BOTH_WAYS.search(lowered))
-    return Asking(lowered.rstrip().endswith("?"), both, bool(RHETORICAL.search(lowered)))
+    return Asking(ends_asking, both, bool(RHETORICAL.search(lowered)))
