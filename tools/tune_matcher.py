@@ -89,7 +89,7 @@ def decisions(matcher: Matcher, parts: Parts, blend: Blend, picker: object = _UN
         order = side_first(order, score[i], signs, side, blend.cue_slack if cue else blend.side_slack)
         orders.append(order)
         sides.append(side)
-        feats.append(features(parts.texts[i], score[i], order, parts.lexical[i], visible, float(fig.utter[i].max()),
+        feats.append(features(parts.texts[i], asks.question, score[i], order, parts.lexical[i], visible, float(fig.utter[i].max()),
                               float(fig.not_claim[i]), float(parts.topics[i]), lean) if order else None)
     width = len(next((f for f in feats if f is not None), np.zeros(11)))
     x = np.array([f if f is not None else np.zeros(width) for f in feats])

@@ -3,7 +3,6 @@ figures of the match, by a logistic model fitted on the real-talk tuning half (t
 from __future__ import annotations
 
 import math
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -14,11 +13,10 @@ from bot.match.fitted import read_fitted, write_fitted
 MODEL_FILE = Path(__file__).with_name("claimgate.json")
 FEATURES = ("fit", "margin", "utterance", "not_claim", "claimness", "topic", "words_fit", "words_agree",
             "length", "question", "side")
-_QUESTION = re.compile(r"\?\s*$")
 TOPIC_CAP = 1.2
 
 
-def features(text: str, scores: np.ndarray, ranked: list[int], lexical: np.ndarray, visible: np.ndarray,
+def features(text: str, question: bool, scores: np.ndarray, ranked: list[int], lexical: np.ndarray, visible: np.ndarray,
              best_utterance: float, not_claim: float, topic: float, side_lean: float) -> np.ndarray:
     """The gate's inputs for one message (order as FEATURES)."""
     first = float(scores[ranked[0]])
@@ -26,7 +24,7 @@ def features(text: str, scores: np.ndarray, ranked: list[int], lexical: np.ndarr
     words_best = int(np.argmax(np.where(visible, lexical, -1.0)))
     return np.array([first, first - second, best_utterance, not_claim, best_utterance - not_claim,
                      min(topic, TOPIC_CAP), float(lexical[ranked[0]]), float(words_best == ranked[0]),
-                     math.log1p(len(text.split())), float(bool(_QUESTION.search(text))), abs(side_lean)])
+                     math.log1p(len(text.split())), float(question), abs(side_lean)])
 
 
 @dataclass(frozen=True, slots=True)

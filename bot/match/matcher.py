@@ -259,12 +259,13 @@ class Matcher:
         is confident the first argument is the message's point."""
         fig, row = sem.figures, sem.row
         cue = self.cues.lean(q.words, text)
+        asks = asking(text)
         side, lean = pick_side(self.sides, np.where(visible, score, 0.0), float(fig.side[row]), self._signs,
-                               self.blend, cue, asking(text), ranked[0] if ranked else None)
+                               self.blend, cue, asks, ranked[0] if ranked else None)
         ranked = side_first(ranked, score, self._signs, side, self.blend.cue_slack if cue else self.blend.side_slack)
         if not ranked:
             return side, False, ranked
-        x = features(text, score, ranked, sem.lexical, visible, float(fig.utter[row].max()),
+        x = features(text, asks.question, score, ranked, sem.lexical, visible, float(fig.utter[row].max()),
                      float(fig.not_claim[row]), q.topic, lean)
         if self.gate is None:
             confident = should_trigger(q.topic, float(score[ranked[0]]), self._matched_terms(q, ranked[0]),

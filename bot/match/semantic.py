@@ -64,6 +64,7 @@ class SemanticIndex:
         self.stances = np.array(stances, dtype=np.float32)
         # a moderator's argument (its claim standing in for utterances) belongs to one workspace: it votes in none
         self._voters = np.array([arguments[o].origin == "curated" for o in owners], dtype=bool)
+        self._voter_sides = self.stances[self._voters]
 
     def _embed_missing(self, texts: list[str]) -> None:
         missing = list(dict.fromkeys(t for t in texts if t not in self._text_vectors))
@@ -106,13 +107,12 @@ class SemanticIndex:
 
     def _side_vote(self, sims: np.ndarray) -> np.ndarray:
         """Per message: the sides of its nearest utterances, weighted by nearness (-1 closed .. +1 open)."""
-        k = min(SIDE_NEIGHBOURS, int(self._voters.sum()))
+        k = min(SIDE_NEIGHBOURS, len(self._voter_sides))
         if not k:
             return np.zeros(len(sims))
-        if not self._voters.all():
+        if len(self._voter_sides) < sims.shape[1]:
             sims = sims[:, self._voters]
         near = np.argpartition(-sims, k - 1, axis=1)[:, :k]
         close = np.take_along_axis(sims, near, axis=1)
         weights = np.exp((close - close.max(axis=1, keepdims=True)) / SIDE_SOFTNESS)
-        sides = self.stances[self._voters][near]
-        return ((weights * sides).sum(axis=1) / weights.sum(axis=1)).astype(np.float64)
+        return ((weights * self._voter_sides[near]).sum(axis=1) / weights.sum(axis=1)).astype(np.float64)

@@ -80,11 +80,12 @@ def _debate_number(debate_id: int | str) -> int | None:
 
 def build_view(debate: Debate, events: list[DebateEvent], argmap: ArgumentMap) -> DebateView:
     """The view of one debate from its rows; arguments of other workspaces count as gone."""
+    def shown(argument: Argument) -> bool:
+        return argument.workspace_id in (None, debate.workspace_id)
+
     def visible(argument_id: str) -> Argument | None:
         found = argmap.get(argument_id)
-        if found is None or found.workspace_id not in (None, debate.workspace_id):
-            return None
-        return found
+        return found if found is not None and shown(found) else None
 
     first: dict[str, datetime] = {}
     for event in events:
@@ -95,8 +96,9 @@ def build_view(debate: Debate, events: list[DebateEvent], argmap: ArgumentMap) -
         argument = visible(argument_id)
         raised.append(RaisedArgument(argument_id, argument.claim if argument else None,
                                      argument.stance if argument else UNKNOWN_SIDE, when))
+    left = argmap.unanswered(list(first), shown)
     unanswered = [UnansweredCounters(argument_id, tuple(ArgumentRef(c.id, c.claim, c.stance) for c in counters))
-                  for argument_id, counters in argmap.unanswered(list(first), lambda a: visible(a.id) is not None).items()]
+                  for argument_id, counters in left.items()]
     return DebateView(debate_id=debate.id, motion=debate.motion, status=debate.status,
                       participants=len({e.participant_id for e in events}), messages=len(events),
                       opened_at=debate.opened_at, closed_at=debate.closed_at, raised=tuple(raised),
