@@ -62,10 +62,12 @@ def test_tagged_sides_are_read_and_vote_for_their_side(corpus, matcher):
         assert all(v > 0 if want == "open" else v < 0 for v in votes), (want, tagged, votes)
 
 
-def _tagged_line(corpus_dir: Path, topic: str) -> tuple[Path, list[str], int]:
+def _tagged_line(corpus_dir: Path, topic: str, under: str = "") -> tuple[Path, list[str], int]:
+    """The first side-tagged utterance of the topic's file (of argument `under`, when given)."""
     path = corpus_dir / "utterances" / f"{topic}.yaml"
     lines = path.read_text(encoding="utf-8").splitlines()
-    return path, lines, next(i for i, line in enumerate(lines) if line.strip().startswith("- {text:"))
+    start = next(i for i, line in enumerate(lines) if line.strip() == f"{under}:") if under else 0
+    return path, lines, next(i for i, line in enumerate(lines) if i > start and line.strip().startswith("- {text:"))
 
 
 def test_a_bad_side_a_misspelt_tag_and_an_untagged_mixed_utterance_are_errors(corpus_copy: Path):
@@ -73,8 +75,9 @@ def test_a_bad_side_a_misspelt_tag_and_an_untagged_mixed_utterance_are_errors(co
               "why-open": lambda line: line.replace("side:", "sid:"),
               "security": lambda line: re.sub(r"\{text: (.*), side: \w+\}$", r"\1", line)}
     where = {}
+    mixed = {"security": "security-safety-is-the-crux"}  # untagged, only a mixed argument's utterance is at fault
     for topic, fault in faults.items():
-        path, lines, i = _tagged_line(corpus_copy, topic)
+        path, lines, i = _tagged_line(corpus_copy, topic, mixed.get(topic, ""))
         lines[i] = fault(lines[i])
         path.write_text("\n".join(lines) + "\n", encoding="utf-8")
         where[topic] = f"{topic}.yaml:{i + 1}"
