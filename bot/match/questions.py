@@ -19,6 +19,7 @@ BOTH_WAYS = re.compile(
     r"\b(genuinely|honestly|just|seriously) (asking|curious|wondering)\b|\b(genuine|honest) question\b"
     r"|\bcan (someone|anyone|somebody) explain\b|\bi can see it both ways\b|\beli5\b"
     r"|\bwhat do (people|ppl|folks|you all|y'?all|you guys)( here)? (actually |really )?think\b")
+EITHER_OR = re.compile(r"\bor\b")
 SENTENCE_END = re.compile(r"(?<=[.!?\n])")
 MAX_CHARS = 2000  # how a message asks shows in its opening; reading no further keeps a 100 KB paste cheap
 
@@ -38,5 +39,5 @@ def asking(text: str) -> Asking:
     questions = [s for s in SENTENCE_END.split(lowered) if s.rstrip().endswith("?")]
     if not questions:
         return Asking(ends_asking, False, False)
-    both = any(re.search(r"\bor\b", q) for q in questions) or bool(BOTH_WAYS.search(lowered))
+    both = any(EITHER_OR.search(q) for q in questions) or bool(BOTH_WAYS.search(lowered))
     return Asking(ends_asking, both, bool(RHETORICAL.search(lowered)))
