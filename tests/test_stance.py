@@ -120,6 +120,23 @@ def test_the_bundled_side_picker_is_in_use_and_fits_the_features(matcher):
     assert matcher.match("is open source AI safer or more dangerous than closed AI?").side == "neutral"
 
 
+def test_the_gate_reads_whether_the_runner_up_shares_the_first_arguments_topic():
+    from bot.match.claimgate import FEATURES as GATE_FEATURES, features
+
+    scores, lexical, visible = np.array([0.6, 0.5, 0.4]), np.zeros(3), np.ones(3, dtype=bool)
+    topics = np.array(["misuse", "misuse", "economics"])
+    same = GATE_FEATURES.index("same_topic")
+
+    def gate_inputs(ranked: list[int]) -> np.ndarray:
+        return features("open weights hand out a bioweapon tutor", False, scores, ranked, lexical, visible,
+                        0.5, 0.2, 0.8, 0.3, topics)
+
+    assert len(gate_inputs([0, 1])) == len(GATE_FEATURES)
+    assert gate_inputs([0, 1])[same] == 1.0
+    assert gate_inputs([0, 2])[same] == 0.0
+    assert gate_inputs([0])[same] == 0.0  # no runner-up
+
+
 def test_cues_say_nothing_in_a_long_message(matcher):
     """In a long message praise or blame is as often quoted or sarcastic as meant; the picker reads it whole."""
     from bot.match.polarity import CUE_MAX_WORDS
@@ -132,19 +149,21 @@ def test_cues_say_nothing_in_a_long_message(matcher):
     assert matcher.cues.lean(matcher.norm.words(long, spell=True), long) == 0
 
 
-@pytest.mark.parametrize("text, both_ways, rhetorical", [
-    ("is llama open source, or only open weights?", True, False),
-    ("honest question, what does meta get out of giving models away?", True, False),
-    ("why would anyone build a company on a model that one vendor can switch off?", False, True),
-    ("weights are public now. so what?", False, True),
-    ("who exactly is harmed by a 7B model writing bad poems?", False, True),
-    ("meta released the weights under its own licence", False, False),
+@pytest.mark.parametrize("text, both_ways, rhetorical, yes_no", [
+    ("is llama open source, or only open weights?", True, False, True),
+    ("honest question, what does meta get out of giving models away?", True, False, False),
+    ("why would anyone build a company on a model that one vendor can switch off?", False, True, False),
+    ("weights are public now. so what?", False, True, False),
+    ("who exactly is harmed by a 7B model writing bad poems?", False, True, False),
+    ("meta released the weights under its own licence", False, False, False),
+    ("Should meta keep the next one closed?", False, False, True),
+    ("lol. does a licence with a user cap even count as open?", False, False, True),
 ])
-def test_how_a_message_asks(text, both_ways, rhetorical):
+def test_how_a_message_asks(text, both_ways, rhetorical, yes_no):
     from bot.match.questions import asking
 
     asks = asking(text)
-    assert (asks.both_ways, asks.rhetorical) == (both_ways, rhetorical)
+    assert (asks.both_ways, asks.rhetorical, asks.yes_no) == (both_ways, rhetorical, yes_no)
     assert asks.question == text.endswith("?")
 
 

@@ -90,9 +90,9 @@ def decisions(matcher: Matcher, parts: Parts, blend: Blend, picker: object = _UN
         orders.append(order)
         sides.append(side)
         feats.append(features(parts.texts[i], asks.question, score[i], order, parts.lexical[i], visible, float(fig.utter[i].max()),
-                              float(fig.not_claim[i]), float(parts.topics[i]), lean) if order else None)
-    width = len(next((f for f in feats if f is not None), np.zeros(11)))
-    x = np.array([f if f is not None else np.zeros(width) for f in feats])
+                              float(fig.not_claim[i]), float(parts.topics[i]), lean, matcher._topics)
+                     if order else None)
+    x = np.array([f if f is not None else np.zeros(len(FEATURE_NAMES)) for f in feats])
     return orders, sides, x, np.array(side_x)
 
 

@@ -12,19 +12,21 @@ from bot.match.fitted import read_fitted, write_fitted
 
 MODEL_FILE = Path(__file__).with_name("claimgate.json")
 FEATURES = ("fit", "margin", "utterance", "not_claim", "claimness", "topic", "words_fit", "words_agree",
-            "length", "question", "side")
+            "length", "question", "side", "same_topic")
 TOPIC_CAP = 1.2
 
 
 def features(text: str, question: bool, scores: np.ndarray, ranked: list[int], lexical: np.ndarray, visible: np.ndarray,
-             best_utterance: float, not_claim: float, topic: float, side_lean: float) -> np.ndarray:
-    """The gate's inputs for one message (order as FEATURES)."""
+             best_utterance: float, not_claim: float, topic: float, side_lean: float, topics: np.ndarray) -> np.ndarray:
+    """The gate's inputs for one message (order as FEATURES); `topics` holds each argument's topic."""
     first = float(scores[ranked[0]])
     second = float(scores[ranked[1]]) if len(ranked) > 1 else 0.0
     words_best = int(np.argmax(np.where(visible, lexical, -1.0)))
     return np.array([first, first - second, best_utterance, not_claim, best_utterance - not_claim,
                      min(topic, TOPIC_CAP), float(lexical[ranked[0]]), float(words_best == ranked[0]),
-                     math.log1p(len(text.split())), float(question), abs(side_lean)])
+                     math.log1p(len(text.split())), float(question), abs(side_lean),
+                     # a runner-up on the same topic makes a close margin a matter of nuance, not of subject
+                     float(len(ranked) > 1 and topics[ranked[0]] == topics[ranked[1]])])
 
 
 @dataclass(frozen=True, slots=True)

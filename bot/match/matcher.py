@@ -131,6 +131,7 @@ class Matcher:
         self._workspaces = np.array([a.workspace_id or "" for a in self.index.arguments], dtype=object)
         self._curated = self._workspaces == ""
         self._signs = np.array([SIGN[a.stance] for a in self.index.arguments])
+        self._topics = np.array([a.topic for a in self.index.arguments])
         if self.semantic is not None:
             self.semantic.build(self.index.arguments, self.corpus.chat)
         self._phrase_args: dict[tuple[str, ...], list[int]] = {}
@@ -266,7 +267,7 @@ class Matcher:
         if not ranked:
             return side, False, ranked
         x = features(text, asks.question, score, ranked, sem.lexical, visible, float(fig.utter[row].max()),
-                     float(fig.not_claim[row]), q.topic, lean)
+                     float(fig.not_claim[row]), q.topic, lean, self._topics)
         if self.gate is None:
             confident = should_trigger(q.topic, float(score[ranked[0]]), self._matched_terms(q, ranked[0]),
                                        self.settings)

@@ -20,6 +20,8 @@ BOTH_WAYS = re.compile(
     r"|\bcan (someone|anyone|somebody) explain\b|\bi can see it both ways\b|\beli5\b"
     r"|\bwhat do (people|ppl|folks|you all|y'?all|you guys)( here)? (actually |really )?think\b")
 EITHER_OR = re.compile(r"\bor\b")
+# a question that opens with its verb ("is it ...?", "should meta ...?") asks for a yes or a no
+YES_NO = re.compile(r"\s*(is|are|does|do|should|will|can|would|could|was|has)\b")
 SENTENCE_END = re.compile(r"(?<=[.!?\n])")
 MAX_CHARS = 2000  # how a message asks shows in its opening; reading no further keeps a 100 KB paste cheap
 
@@ -31,6 +33,7 @@ class Asking:
     question: bool  # it ends with a question mark
     both_ways: bool  # a question offering alternatives ("is it X or Y?") or asking to be told
     rhetorical: bool  # a question asked to make a point ("why would anyone ...?", "who exactly ...?")
+    yes_no: bool  # the message opens with a yes-or-no question ("is llama really open source?")
 
 
 def asking(text: str) -> Asking:
@@ -38,6 +41,6 @@ def asking(text: str) -> Asking:
     lowered = text[:MAX_CHARS].lower().replace("\u2019", "'")
     questions = [s for s in SENTENCE_END.split(lowered) if s.rstrip().endswith("?")]
     if not questions:
-        return Asking(ends_asking, False, False)
+        return Asking(ends_asking, False, False, False)
     both = any(EITHER_OR.search(q) for q in questions) or bool(BOTH_WAYS.search(lowered))
-    return Asking(ends_asking, both, bool(RHETORICAL.search(lowered)))
+    return Asking(ends_asking, both, bool(RHETORICAL.search(lowered)), bool(YES_NO.match(questions[0])))

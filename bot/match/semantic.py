@@ -58,9 +58,15 @@ class SemanticIndex:
         self.utterances = self._stack(utterances, dim)
         self.not_claims = self._stack(list(chat.not_claims), dim)
         self.owners = np.array(owners, dtype=np.int64)
-        # utterances sorted by owner, so a row's per-argument best few come from one sort per segment
-        self.n_arguments = len(arguments)
-        self.starts = np.searchsorted(self.owners, np.arange(len(arguments)))
+        starts = np.searchsorted(self.owners, np.arange(len(arguments)))
+        counts = np.diff([*starts.tolist(), len(self.owners)])
+        # utterances come sorted by owner: a padded (arguments x most utterances) table of their columns lets one
+        # gather and one partition find every argument's best few for a whole batch, with no loop over arguments
+        width = max(1, int(counts.max(initial=0)))
+        offsets = np.arange(width)
+        self._slots = np.minimum(starts[:, None] + offsets, max(len(self.owners) - 1, 0))
+        self._padding = offsets >= counts[:, None]
+        self._kept = np.minimum(counts, NEIGHBOURS)
         self.stances = np.array(stances, dtype=np.float32)
         # a moderator's argument (its claim standing in for utterances) belongs to one workspace: it votes in none
         self._voters = np.array([arguments[o].origin == "curated" for o in owners], dtype=bool)
@@ -89,21 +95,22 @@ class SemanticIndex:
         """The figures of messages already embedded (rows of `vectors`)."""
         n = len(vectors)
         sims = vectors @ self.utterances.T  # (n, U)
-        utter = np.zeros((n, self.n_arguments), dtype=np.float32)
-        bounds = [*self.starts.tolist(), len(self.owners)]
-        for pos in range(self.n_arguments):
-            lo, hi = bounds[pos], bounds[pos + 1]
-            if hi <= lo:
-                continue
-            block = sims[:, lo:hi]
-            k = min(NEIGHBOURS, hi - lo)
-            if k == hi - lo:
-                utter[:, pos] = block.mean(axis=1) if k > 1 else block[:, 0]
-            else:
-                utter[:, pos] = np.partition(block, hi - lo - k, axis=1)[:, -k:].mean(axis=1)
+        utter = self._best_utterances(sims)
         claim = vectors @ self.claims.T
         not_claim = (vectors @ self.not_claims.T).max(axis=1) if len(self.not_claims) else np.zeros(n)
         return SemanticFigures(utter=utter, claim=claim, not_claim=not_claim, side=self._side_vote(sims))
+
+    def _best_utterances(self, sims: np.ndarray, rows: int = 256) -> np.ndarray:
+        """Per message and argument: the mean of its best NEIGHBOURS utterance cosines (0 with none)."""
+        out = np.zeros((len(sims), len(self._slots)), dtype=np.float32)
+        if not len(self._slots) or not sims.shape[1]:
+            return out
+        k = min(NEIGHBOURS, self._slots.shape[1])
+        for lo in range(0, len(sims), rows):  # bounded memory for a large batch: rows x arguments x width
+            block = np.where(self._padding, -np.inf, sims[lo:lo + rows][:, self._slots])
+            best = np.partition(block, block.shape[2] - k, axis=2)[:, :, -k:]
+            out[lo:lo + rows] = np.where(np.isfinite(best), best, 0.0).sum(axis=2) / np.maximum(self._kept, 1)
+        return out
 
     def _side_vote(self, sims: np.ndarray) -> np.ndarray:
         """Per message: the sides of its nearest utterances, weighted by nearness (-1 closed .. +1 open)."""

@@ -14,7 +14,8 @@ from bot.match.questions import Asking
 MODEL_FILE = Path(__file__).with_name("sidepick.json")
 SIDES = ("open", "closed", "neutral")
 FEATURES = ("ranking_lean", "utterance_vote", "question", "first_sign", "first_mixed", "open_vs_closed",
-            "mixed_vs_sided", "best")
+            "mixed_vs_sided", "best", "yes_no")
+YES_NO = FEATURES.index("yes_no")
 
 
 def side_features(scores: np.ndarray, signs: np.ndarray, vote: float, asks: Asking,
@@ -27,7 +28,8 @@ def side_features(scores: np.ndarray, signs: np.ndarray, vote: float, asks: Aski
     first_sign = float(signs[first]) if first is not None else 0.0
     first_mixed = float(first is not None and signs[first] == 0)
     return np.array([ranking_lean(scores, signs, spread), vote, float(asks.question), first_sign, first_mixed,
-                     best_open - best_closed, best_mixed - max(best_open, best_closed), float(scores.max(initial=0.0))])
+                     best_open - best_closed, best_mixed - max(best_open, best_closed), float(scores.max(initial=0.0)),
+                     float(asks.yes_no)])
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,11 +88,16 @@ def pick_side(picker: SidePicker | None, scores: np.ndarray, vote: float, signs:
               cue: float, asks: Asking, first: int | None) -> tuple[str, float]:
     """The message's side and lean: the hand blend, led by the stance cues, when the message praises or blames a
     side in so many words (cues are rare in the tuning half, so the picker is fitted without them), else the
-    fitted picker (the hand blend without one), then read with how the message asks (`by_asking`)."""
+    fitted picker (the hand blend without one), then read with how the message asks (`by_asking`). The lean
+    is the figures' lean read as a statement: opening with a yes-or-no question moves the side towards neutral,
+    but not the lean, which the gate reads as how strongly the message's wording takes a side."""
     if cue or picker is None:
         side, lean = message_side(scores, vote, signs, blend, cue, asks.question)
     else:
-        side, lean = picker.pick(side_features(scores, signs, vote, asks, first, blend.spread))
+        x = side_features(scores, signs, vote, asks, first, blend.spread)
+        side, _ = picker.pick(x)
+        x[YES_NO] = 0.0
+        _, lean = picker.pick(x)
     return by_asking(side, lean, asks), lean
 
 
