@@ -95,9 +95,10 @@ def pick_side(picker: SidePicker | None, scores: np.ndarray, vote: float, signs:
         side, lean = message_side(scores, vote, signs, blend, cue, asks.question)
     else:
         x = side_features(scores, signs, vote, asks, first, blend.spread)
-        side, _ = picker.pick(x)
-        x[YES_NO] = 0.0
-        _, lean = picker.pick(x)
+        side, lean = picker.pick(x)
+        if asks.yes_no:  # only then does the statement reading differ
+            x[YES_NO] = 0.0
+            _, lean = picker.pick(x)
     return by_asking(side, lean, asks), lean
 
 
