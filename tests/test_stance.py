@@ -158,6 +158,8 @@ def test_cues_say_nothing_in_a_long_message(matcher):
     ("meta released the weights under its own licence", False, False, False),
     ("Should meta keep the next one closed?", False, False, True),
     ("lol. does a licence with a user cap even count as open?", False, False, True),
+    ("what's the best case for keeping frontier weights closed, in practice?", True, False, False),
+    ("can someone steelman the closed labs here?", True, False, True),
 ])
 def test_how_a_message_asks(text, both_ways, rhetorical, yes_no):
     from bot.match.questions import asking

@@ -201,19 +201,35 @@ METHODS = {
 }
 
 
+def _finetune_options(params: dict[str, str]) -> str:
+    """The fine-tuning options beyond one class per argument, in words."""
+    said = ""
+    if params.get("split_sides") == "True":
+        said += (" An utterance that argues another side than its argument's stance is a class of its own, so a"
+                 " point and its rebuttal forms are pushed apart.")
+    if params.get("with_counters") == "True":
+        said += (" Every argument drawn into a batch brings the arguments that counter it, so a point meets its"
+                 " counters in every batch.")
+    return said
+
+
 def _finetune_note(finetuned: Path | None) -> tuple[str, str, str]:
     """(title suffix, provenance paragraph, command lines) for a fine-tuned export."""
     if finetuned is None:
         return "", "", ""
     params = json.loads((finetuned / "finetune.json").read_text(encoding="utf-8"))
+    if Path(params.get("corpus", REPO_ROOT / "corpus")) == REPO_ROOT / "corpus":
+        params.pop("corpus", None)  # the repository's own corpus goes without saying
     shown = ", ".join(f"{k} {v}" for k, v in params.items() if k not in ("out", "check"))
     para = f"""
 Fine-tuned for Counterpoint by `tools/finetune_minilm.py` ({shown}): a supervised contrastive pass
 over the chat utterances in `corpus/utterances/` (each argument's claim and utterances one class, the
 not-a-claim exemplars in `corpus/not_claims.yaml` one more), so that messages making the same argument sit
-together and sibling arguments apart. No evaluation message was trained on.
+together and sibling arguments apart.{_finetune_options(params)} No evaluation message was trained on.
 """
-    cmd = f"    HF_HUB_OFFLINE=1 /tmp/exportvenv/bin/python tools/finetune_minilm.py --out {finetuned}\n"
+    flags = "".join(f" --{k.replace('_', '-')}" for k in ("split_sides", "with_counters") if params.get(k) == "True")
+    flags += f" --corpus {params['corpus']}" if "corpus" in params else ""
+    cmd = f"    HF_HUB_OFFLINE=1 /tmp/exportvenv/bin/python tools/finetune_minilm.py --out {finetuned}{flags}\n"
     return ", fine-tuned on the map's chat utterances", para, cmd
 
 

@@ -7,10 +7,11 @@ that the nearest wrong answers are in every batch) pulls each argument's ways of
 pushes its neighbours apart. Torch runs only here (the export venv of tools/export_minilm.py):
 
     HF_HUB_OFFLINE=1 /tmp/exportvenv/bin/python tools/finetune_minilm.py --out /tmp/minilm-counterpoint
-    HF_HUB_OFFLINE=1 /tmp/exportvenv/bin/python tools/export_minilm.py --source /tmp/minilm-counterpoint
+    HF_HUB_OFFLINE=1 /tmp/exportvenv/bin/python tools/export_minilm.py --finetuned /tmp/minilm-counterpoint
 
-It reads only corpus/ (arguments.yaml, utterances/, not_claims.yaml); with --check SET (a real-talk
-TUNING half) it prints the nearest-utterance hit@1 / hit@3 there before and after, never trains on it.
+It reads only a corpus folder (corpus/, or --corpus DIR: arguments.yaml, utterances/, not_claims.yaml);
+--split-sides and --with-counters are the counter-pair variants tried and dropped (README). With --check
+SET (a real-talk TUNING half) it prints the nearest-utterance hit@1 / hit@3 there before and after, never trains on it.
 Deterministic for a given corpus, seed and torch build.
 """
 from __future__ import annotations
@@ -43,28 +44,42 @@ def _args() -> argparse.Namespace:
     p.add_argument("--classes", type=int, default=24, help="classes per batch")
     p.add_argument("--per-class", type=int, default=3, help="examples of each class per batch")
     p.add_argument("--seed", type=int, default=13)
+    p.add_argument("--corpus", type=Path, default=CORPUS, help="corpus folder to train on (default: corpus/)")
+    p.add_argument("--split-sides", action="store_true",
+                   help="an utterance arguing another side than its argument's stance is a class of its own")
+    p.add_argument("--with-counters", action="store_true",
+                   help="every class drawn into a batch brings the arguments that counter it")
     p.add_argument("--check", type=Path, nargs="*", default=[], help="labelled sets to report before and after")
     return p.parse_args()
 
 
-def load_classes() -> tuple[dict[str, list[str]], dict[str, str], dict[str, str], list[dict]]:
-    """Texts per class, topic and stance per argument, and the argument entries (for --check)."""
-    arguments = yaml.safe_load((CORPUS / "arguments.yaml").read_text(encoding="utf-8"))["arguments"]
+def load_classes(split_sides: bool = False, corpus: Path = CORPUS
+                 ) -> tuple[dict[str, list[str]], dict[str, str], dict[str, str], list[dict]]:
+    """Texts per class, topic and stance per argument, and the argument entries (for --check). With
+    `split_sides`, an argument's utterances that argue another side than its stance form the class
+    "<id>@<side>" (same topic), so a point and its rebuttal forms are pushed apart."""
+    arguments = yaml.safe_load((corpus / "arguments.yaml").read_text(encoding="utf-8"))["arguments"]
     texts: dict[str, list[str]] = {a["id"]: [a["claim"]] for a in arguments}
     topics = {a["id"]: a["topic"] for a in arguments}
     stances = {a["id"]: a["stance"] for a in arguments}
-    for path in sorted((CORPUS / "utterances").glob("*.yaml")):
+    for path in sorted((corpus / "utterances").glob("*.yaml")):
         for arg_id, lines in yaml.safe_load(path.read_text(encoding="utf-8"))["utterances"].items():
-            texts[arg_id].extend(" ".join((s if isinstance(s, str) else s["text"]).split()) for s in lines)
-    not_claims = yaml.safe_load((CORPUS / "not_claims.yaml").read_text(encoding="utf-8"))["not_claims"]
+            for line in lines:
+                text = " ".join((line if isinstance(line, str) else line["text"]).split())
+                side = stances[arg_id] if isinstance(line, str) else line.get("side", stances[arg_id])
+                label = f"{arg_id}@{side}" if split_sides and side != stances[arg_id] else arg_id
+                texts.setdefault(label, []).append(text)
+                topics.setdefault(label, topics[arg_id])
+    not_claims = yaml.safe_load((corpus / "not_claims.yaml").read_text(encoding="utf-8"))["not_claims"]
     texts[NONE_CLASS] = [" ".join(s.split()) for kind in not_claims.values() for s in kind]
     topics[NONE_CLASS] = NONE_CLASS
     return texts, topics, stances, arguments
 
 
 def batches(texts: dict[str, list[str]], topics: dict[str, str], n_classes: int, per_class: int,
-            rng: random.Random):
-    """One epoch of (texts, labels): classes drawn a topic at a time, so siblings meet in a batch."""
+            rng: random.Random, counters: dict[str, list[str]] | None = None):
+    """One epoch of (texts, labels): classes drawn a topic at a time, so siblings meet in a batch (with
+    `counters`, each class followed by the classes that counter it, wherever their topic)."""
     pools = {c: rng.sample(t, len(t)) for c, t in texts.items()}
     cursor = dict.fromkeys(texts, 0)
     steps = sum(len(t) for t in texts.values()) // (n_classes * per_class)
@@ -74,7 +89,8 @@ def batches(texts: dict[str, list[str]], topics: dict[str, str], n_classes: int,
     for _ in range(steps):
         chosen: list[str] = []
         for topic in rng.sample(list(by_topic), len(by_topic)):
-            chosen.extend(rng.sample(by_topic[topic], len(by_topic[topic])))
+            for c in rng.sample(by_topic[topic], len(by_topic[topic])):
+                chosen.extend(x for x in [c, *(counters or {}).get(c, [])] if x not in chosen)
             if len(chosen) >= n_classes:
                 break
         chosen = chosen[:n_classes]
@@ -88,6 +104,12 @@ def batches(texts: dict[str, list[str]], topics: dict[str, str], n_classes: int,
                 cursor[c] += 1
                 labels.append(label)
         yield batch, labels
+
+
+def counter_classes(texts: dict[str, list[str]], arguments: list[dict]) -> dict[str, list[str]]:
+    """Per class, the classes of the arguments that counter its argument (a split class counts as its argument)."""
+    answers = {a["id"]: set(a.get("counters") or []) for a in arguments}
+    return {c: [k for k in texts if k.split("@")[0] in answers[c.split("@")[0]]] for c in texts if c != NONE_CLASS}
 
 
 def supcon(emb, labels, temperature: float):
@@ -112,7 +134,7 @@ def check(model, sets: list[Path], texts: dict[str, list[str]], arguments: list[
     ids = [a["id"] for a in arguments]
     owners, utter = [], []
     for pos, arg_id in enumerate(ids):
-        for t in texts[arg_id]:
+        for t in (t for c, ts in texts.items() if c.split("@")[0] == arg_id for t in ts):
             owners.append(pos)
             utter.append(t)
     u = model.encode(utter, batch_size=64, normalize_embeddings=True, convert_to_numpy=True)
@@ -147,7 +169,8 @@ def main() -> int:
     np.random.seed(args.seed)
     torch.manual_seed(args.seed)
     torch.set_num_threads(max(1, os.cpu_count() or 1))
-    texts, topics, _, arguments = load_classes()
+    texts, topics, _, arguments = load_classes(args.split_sides, args.corpus)
+    counters = counter_classes(texts, arguments) if args.with_counters else None
     model = SentenceTransformer(str(_model_dir()), device="cpu")
     if args.check:
         print("before:")
@@ -162,7 +185,7 @@ def main() -> int:
     for epoch in range(args.epochs):
         total = 0.0
         n = 0
-        for batch, labels in batches(texts, topics, args.classes, args.per_class, rng):
+        for batch, labels in batches(texts, topics, args.classes, args.per_class, rng, counters):
             features = (model.preprocess if hasattr(model, "preprocess") else model.tokenize)(batch)
             emb = model(features)["sentence_embedding"]
             emb = torch.nn.functional.normalize(emb, dim=1)

@@ -18,7 +18,8 @@ RHETORICAL = re.compile(
 BOTH_WAYS = re.compile(
     r"\b(genuinely|honestly|just|seriously) (asking|curious|wondering)\b|\b(genuine|honest) question\b"
     r"|\bcan (someone|anyone|somebody) explain\b|\bi can see it both ways\b|\beli5\b"
-    r"|\bwhat do (people|ppl|folks|you all|y'?all|you guys)( here)? (actually |really )?think\b")
+    r"|\bwhat do (people|ppl|folks|you all|y'?all|you guys)( here)? (actually |really )?think\b"
+    r"|\bwhat'?s (actually |really )?the (strongest|best|most convincing)( \w+)? (case|argument)s?\b|\bsteel ?-?man\b")
 EITHER_OR = re.compile(r"\bor\b")
 # a question that opens with its verb ("is it ...?", "should meta ...?") asks for a yes or a no
 YES_NO = re.compile(r"\s*(is|are|does|do|should|will|can|would|could|was|has)\b")
