@@ -35,7 +35,7 @@ def test_counters_join_the_batch_of_the_argument_they_answer():
     counters = tool.counter_classes(texts, arguments)
     by_id = {a["id"]: a for a in arguments}
     some = next(c for c in counters if "@" in c and counters[c])
-    assert all(k.split("@")[0] in by_id[some.split("@")[0]]["counters"] for k in counters[some])
+    assert all(tool.argument_of(k) in by_id[tool.argument_of(some)]["counters"] for k in counters[some])
 
     owner_of = {t: c for c, ts in texts.items() for t in ts}
 

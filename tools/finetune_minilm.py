@@ -35,6 +35,11 @@ CORPUS = REPO_ROOT / "corpus"
 NONE_CLASS = "(not a claim)"
 
 
+def argument_of(label: str) -> str:
+    """The argument a class belongs to: "<id>" or, split off by --split-sides, "<id>@<side>"."""
+    return label.split("@")[0]
+
+
 def _args() -> argparse.Namespace:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--out", type=Path, required=True, help="folder for the fine-tuned sentence-transformers model")
@@ -109,7 +114,7 @@ def batches(texts: dict[str, list[str]], topics: dict[str, str], n_classes: int,
 def counter_classes(texts: dict[str, list[str]], arguments: list[dict]) -> dict[str, list[str]]:
     """Per class, the classes of the arguments that counter its argument (a split class counts as its argument)."""
     answers = {a["id"]: set(a.get("counters") or []) for a in arguments}
-    return {c: [k for k in texts if k.split("@")[0] in answers[c.split("@")[0]]] for c in texts if c != NONE_CLASS}
+    return {c: [k for k in texts if argument_of(k) in answers[argument_of(c)]] for c in texts if c != NONE_CLASS}
 
 
 def supcon(emb, labels, temperature: float):
@@ -134,7 +139,7 @@ def check(model, sets: list[Path], texts: dict[str, list[str]], arguments: list[
     ids = [a["id"] for a in arguments]
     owners, utter = [], []
     for pos, arg_id in enumerate(ids):
-        for t in (t for c, ts in texts.items() if c.split("@")[0] == arg_id for t in ts):
+        for t in (t for c, ts in texts.items() if argument_of(c) == arg_id for t in ts):
             owners.append(pos)
             utter.append(t)
     u = model.encode(utter, batch_size=64, normalize_embeddings=True, convert_to_numpy=True)
