@@ -113,6 +113,26 @@ def test_side_picker_learns_three_sides_and_refuses_a_stale_file(tmp_path):
     assert SidePicker.load(path) is None
 
 
+def test_a_statement_on_a_mixed_argument_takes_the_side_its_utterances_agree_on():
+    from bot.match.fusion import Blend
+    from bot.match.questions import asking
+    from bot.match.sidepick import MIXED_VOTE, pick_side
+
+    n = len(FEATURES)
+    neutral = SidePicker(np.zeros(n), np.ones(n), np.zeros((n, 3)), np.array([0.0, 0.0, 5.0]))
+    scores, signs = np.array([0.7, 0.5, 0.4]), np.array([0.0, 1.0, -1.0])  # the best argument is mixed
+
+    def side(text: str, vote: float, first: int = 0, sides: np.ndarray = signs) -> str:
+        return pick_side(neutral, scores, vote, sides, Blend(), 0.0, asking(text), first)[0]
+
+    statement = "llama isnt open source, its freeware with a usage policy"
+    assert side(statement, -MIXED_VOTE - 0.05) == "closed"
+    assert side(statement, MIXED_VOTE + 0.05) == "open"
+    assert side(statement, -MIXED_VOTE + 0.2) == "neutral"  # the utterances disagree: the picker's call stands
+    assert side("is llama open source or not?", -1.0) == "neutral"  # a question asks
+    assert side(statement, -1.0, sides=np.array([1.0, 0.0, -1.0])) == "neutral"  # the best argument takes a side
+
+
 def test_the_bundled_side_picker_is_in_use_and_fits_the_features(matcher):
     assert matcher.sides is not None
     assert matcher.sides.weights.shape == (len(FEATURES), len(SIDES))

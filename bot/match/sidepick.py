@@ -16,6 +16,9 @@ SIDES = ("open", "closed", "neutral")
 FEATURES = ("ranking_lean", "utterance_vote", "question", "first_sign", "first_mixed", "open_vs_closed",
             "mixed_vs_sided", "best", "yes_no")
 YES_NO = FEATURES.index("yes_no")
+# the best argument is mixed (two sides of one question) but its nearest utterances, each tagged with the side
+# it argues, all but agree: the message takes that side ("llama isn't open source" is a sceptic's point)
+MIXED_VOTE = 0.9
 
 
 def side_features(scores: np.ndarray, signs: np.ndarray, vote: float, asks: Asking,
@@ -88,9 +91,11 @@ def pick_side(picker: SidePicker | None, scores: np.ndarray, vote: float, signs:
               cue: float, asks: Asking, first: int | None) -> tuple[str, float]:
     """The message's side and lean: the hand blend, led by the stance cues, when the message praises or blames a
     side in so many words (cues are rare in the tuning half, so the picker is fitted without them), else the
-    fitted picker (the hand blend without one), then read with how the message asks (`by_asking`). The lean
-    is the figures' lean read as a statement: opening with a yes-or-no question moves the side towards neutral,
-    but not the lean, which the gate reads as how strongly the message's wording takes a side."""
+    fitted picker (the hand blend without one; a statement it calls neutral whose best argument is mixed takes
+    the side its nearest utterances all but agree on, MIXED_VOTE), then read with how the message asks
+    (`by_asking`). The lean is the figures' lean read as a statement: opening with a yes-or-no question moves
+    the side towards neutral, but not the lean, which the gate reads as how strongly the message's wording
+    takes a side."""
     if cue or picker is None:
         side, lean = message_side(scores, vote, signs, blend, cue, asks.question)
     else:
@@ -99,6 +104,9 @@ def pick_side(picker: SidePicker | None, scores: np.ndarray, vote: float, signs:
         if asks.yes_no:  # only then does the statement reading differ
             x[YES_NO] = 0.0
             _, lean = picker.pick(x)
+        if side == "neutral" and not asks.question and first is not None and signs[first] == 0 \
+                and abs(vote) >= MIXED_VOTE:
+            side = "open" if vote > 0 else "closed"
     return by_asking(side, lean, asks), lean
 
 
