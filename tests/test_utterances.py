@@ -92,7 +92,7 @@ def test_a_moderators_argument_does_not_sway_the_side_vote(corpus, matcher):
     from bot.argmap.types import Argument
     from bot.match.semantic import SemanticIndex
 
-    text = "open weights are the only honest way to ship a model"
+    text = "open source AI will be safer because anyone can inspect it"
     base = matcher.semantic.figures(matcher.semantic.encode([text])).side[0]
     planted = [Argument(f"ws-{i}", text + "!" * i, "closed", "misuse", origin="moderator", workspace_id="W1")
                for i in range(12)]
