@@ -98,7 +98,7 @@ class Settings(BaseSettings):
     trigger_min_confidence: float = Field(0.55, description="Match score + topic weight x topic score needed to auto reply")
     trigger_topic_weight: float = Field(0.25, description="How much on-topic words add to a match's confidence")
     trigger_min_topic: float = Field(0.5, description="Lowest on-topic score (lexicon weights) that may auto reply")
-    trigger_min_probability: float = Field(0.66, ge=0.0, le=1.0, description="With embeddings: the learned gate's probability that the first argument is the message's point, needed to auto reply")
+    trigger_min_probability: float | None = Field(None, ge=0.0, le=1.0, description="With embeddings: the learned gate's probability that the first argument is the message's point, needed to auto reply; unset: the threshold fitted with the gate (bot/match/claimgate.json)")
 
     # Semantic matching (sentence embeddings, bot/match/embed.py)
     embeddings: Literal["on", "off"] = Field("on", description="off: match on words only, never load the embedding model")

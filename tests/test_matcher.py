@@ -71,6 +71,22 @@ def test_gate_fires_on_clear_debate_claims(matcher, text):
     assert result.trigger is True, (text, result.topic_score, [m.score for m in result.matches])
 
 
+def test_gate_posts_at_its_fitted_threshold_unless_the_setting_sets_another(matcher):
+    """TRIGGER_MIN_PROBABILITY unset: the bar saved with the gate; set: that bar, either way."""
+    text = "open weights just hand terrorists a bioweapon recipe"
+    assert matcher.settings.trigger_min_probability is None and 0.3 <= matcher.gate.threshold <= 0.9
+    assert matcher.match(text).trigger is True
+    unset = matcher.settings
+    try:
+        matcher.use_settings(unset.model_copy(update={"trigger_min_probability": 1.0}))
+        assert matcher.match(text).trigger is False
+        matcher.use_settings(unset.model_copy(update={"trigger_min_probability": 0.0}))
+        quiet = matcher.match("the meta in this patch")
+        assert quiet.matches and quiet.trigger is True
+    finally:
+        matcher.use_settings(unset)
+
+
 @pytest.mark.parametrize("text, side", [
     ("open weights just hand terrorists a bioweapon recipe", "closed"),
     ("open source AI is dangerous", "closed"),

@@ -120,7 +120,7 @@ def evaluate(matcher: Matcher, parts: Parts, blend: Blend, settings: Settings,
         if not order:
             trig = False
         elif gate is not None:
-            trig = gate.probability(x[i]) >= settings.trigger_min_probability
+            trig = gate.posts(x[i], settings.trigger_min_probability)
         else:
             trig = should_trigger(float(parts.topics[i]), float(x[i][0]), 3, settings)
         top = order[:3]
@@ -227,7 +227,7 @@ def main() -> int:
             fitted_on = str(args.sets[0].resolve().relative_to(REPO))
             gate.save(fitted_on=fitted_on, threshold=threshold, blend=vars_of(blend))
             picker.save(fitted_on=fitted_on)
-            print("wrote bot/match/claimgate.json and sidepick.json; set the blend and TRIGGER_MIN_PROBABILITY "
+            print("wrote bot/match/claimgate.json (with its threshold) and sidepick.json; set the blend "
                   "defaults to match")
     return 0
 

@@ -37,6 +37,7 @@ class ClaimGate:
     scale: np.ndarray
     weights: np.ndarray
     bias: float
+    threshold: float = 0.5  # the probability needed to post, chosen with the weights by tools/tune_matcher.py
 
     @classmethod
     def fit(cls, x: np.ndarray, y: np.ndarray, l2: float = 0.01, steps: int = 3000, rate: float = 0.5) -> "ClaimGate":
@@ -54,13 +55,18 @@ class ClaimGate:
         z = float(((x - self.mean) / self.scale) @ self.weights + self.bias)
         return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, z))))
 
+    def posts(self, x: np.ndarray, bar: float | None) -> bool:
+        """Whether the probability reaches `bar`, or the fitted threshold when no bar is set."""
+        return self.probability(x) >= (self.threshold if bar is None else bar)
+
     @classmethod
     def load(cls, path: Path = MODEL_FILE) -> "ClaimGate | None":
         """The fitted gate, or None when the file is missing or was fitted on other features."""
         data = read_fitted(path, features=FEATURES)
         if data is None:
             return None
-        return cls(np.array(data["mean"]), np.array(data["scale"]), np.array(data["weights"]), float(data["bias"]))
+        return cls(np.array(data["mean"]), np.array(data["scale"]), np.array(data["weights"]), float(data["bias"]),
+                   float(data.get("threshold", 0.5)))
 
     def save(self, path: Path = MODEL_FILE, **about: object) -> None:
         data = {"features": list(FEATURES), "mean": self.mean.tolist(), "scale": self.scale.tolist(),

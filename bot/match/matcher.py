@@ -272,7 +272,7 @@ class Matcher:
             confident = should_trigger(q.topic, float(score[ranked[0]]), self._matched_terms(q, ranked[0]),
                                        self.settings)
         else:
-            confident = self.gate.probability(x) >= self.settings.trigger_min_probability
+            confident = self.gate.posts(x, self.settings.trigger_min_probability)
         return side, confident, ranked
 
     def _score(self, batch: Sequence[Query], window: np.ndarray, boosts: Mapping[str, float] | None) -> Scored:
