@@ -10,7 +10,8 @@ import numpy as np
 import pytest
 
 from bot.match.polarity import StanceCues
-from bot.match.sidepick import FEATURES, SIDES, SidePicker
+from bot.match.sidepick import FEATURES, FIGURES, SIDES, Logistic, SidePicker
+from bot.match.sidewords import WordSides
 from bot.settings import REPO_ROOT
 
 CUES = [
@@ -113,17 +114,54 @@ def test_side_picker_learns_three_sides_and_refuses_a_stale_file(tmp_path):
     assert SidePicker.load(path) is None
 
 
+def test_word_sides_read_negation_from_word_pairs():
+    docs = [("open", "weights", "are", "safe"), ("open", "weights", "are", "not", "safe"),
+            ("sharing", "models", "is", "good"), ("sharing", "models", "is", "not", "good"),
+            ("who", "knows", "honestly"), ("no", "idea", "who", "knows")] * 3
+    sides = ["open", "closed", "open", "closed", "neutral", "neutral"] * 3
+    words = WordSides.fit(docs, sides)
+    assert words.lean(("open", "models", "are", "safe"))[0] > 0.2
+    assert words.lean(("open", "models", "are", "not", "safe"))[0] < -0.2
+    lean, neutral = words.lean(("who", "knows"))
+    assert abs(lean) < 0.2 and neutral > 0.5
+    lean, neutral = words.lean(("llamas", "spit"))  # words it never saw say nothing
+    assert abs(lean) < 0.1 and abs(neutral - 1 / 3) < 0.1
+
+
+def test_the_bundled_word_sides_are_fitted_on_the_utterances_and_read_by_the_picker(matcher):
+    chat = matcher.corpus.chat
+    assert matcher.word_sides is not None
+    arguments = matcher.argmap.arguments
+    right = total = 0
+    for arg_id, texts in chat.utterances.items():
+        for text in texts:
+            side = chat.sides.get(text, arguments[arg_id].stance)
+            if side in SIDES:
+                lean, neutral = matcher.word_lean(matcher.query(text))
+                sided = (1 - neutral + abs(lean)) / 2  # P(open) - P(closed) = lean, the three sum to one
+                guess = "neutral" if neutral > sided else ("open" if lean > 0 else "closed")
+                right += guess == side
+                total += 1
+    assert total > 2000 and right / total > 0.9  # it learned the utterances it was fitted on
+    base = matcher.sides.side.probabilities(np.zeros(len(FEATURES)))
+    x = np.zeros(len(FEATURES))
+    x[FEATURES.index("word_lean")] = 1.0
+    assert matcher.sides.side.probabilities(x)[0] > base[0]  # the words' lean moves the side
+
+
 def test_a_statement_on_a_mixed_argument_takes_the_side_its_utterances_agree_on():
     from bot.match.fusion import Blend
     from bot.match.questions import asking
     from bot.match.sidepick import MIXED_VOTE, pick_side
 
-    n = len(FEATURES)
-    neutral = SidePicker(np.zeros(n), np.ones(n), np.zeros((n, 3)), np.array([0.0, 0.0, 5.0]))
+    def says_neutral(n: int) -> Logistic:
+        return Logistic(np.zeros(n), np.ones(n), np.zeros((n, 3)), np.array([0.0, 0.0, 5.0]))
+
+    neutral = SidePicker(says_neutral(len(FEATURES)), says_neutral(len(FEATURES[FIGURES])))
     scores, signs = np.array([0.7, 0.5, 0.4]), np.array([0.0, 1.0, -1.0])  # the best argument is mixed
 
     def side(text: str, vote: float, first: int = 0, sides: np.ndarray = signs) -> str:
-        return pick_side(neutral, scores, vote, sides, Blend(), 0.0, asking(text), first)[0]
+        return pick_side(neutral, scores, vote, sides, Blend(), 0.0, asking(text), first, (0.0, 1 / 3))[0]
 
     statement = "llama isnt open source, its freeware with a usage policy"
     assert side(statement, -MIXED_VOTE - 0.05) == "closed"
@@ -135,7 +173,8 @@ def test_a_statement_on_a_mixed_argument_takes_the_side_its_utterances_agree_on(
 
 def test_the_bundled_side_picker_is_in_use_and_fits_the_features(matcher):
     assert matcher.sides is not None
-    assert matcher.sides.weights.shape == (len(FEATURES), len(SIDES))
+    assert matcher.sides.side.weights.shape == (len(FEATURES), len(SIDES))
+    assert matcher.sides.lean.weights.shape == (len(FEATURES[FIGURES]), len(SIDES))
     # a question that praises or blames no side and fits arguments on both sides argues neither
     assert matcher.match("is open source AI safer or more dangerous than closed AI?").side == "neutral"
 

@@ -46,6 +46,7 @@ class Parts:
     sides: list[str]
     cues: np.ndarray  # stance-cue lean per message
     texts: list[str]
+    words: list[tuple[float, float]]  # per message: what its own words say of its side (Matcher.word_lean)
 
 
 def load_parts(matcher: Matcher, path: Path) -> Parts:
@@ -60,7 +61,7 @@ def load_parts(matcher: Matcher, path: Path) -> Parts:
     cues = np.array([matcher.cues.lean(q.words, c["text"]) for q, c in zip(queries, cases)])
     return Parts(path.stem, lexical, figures, np.array([q.topic for q in queries]), right,
                  np.array([bool(c["expect"]) for c in cases]), [c.get("side", "") for c in cases], cues,
-                 [c["text"] for c in cases])
+                 [c["text"] for c in cases], [matcher.word_lean(q) for q in queries])
 
 
 _UNSET = object()
@@ -84,8 +85,9 @@ def decisions(matcher: Matcher, parts: Parts, blend: Blend, picker: object = _UN
         shown = np.where(visible, score[i], 0.0)
         asks = asking(parts.texts[i])
         first = order[0] if order else None
-        side_x.append(side_features(shown, signs, float(fig.side[i]), asks, first, blend.spread))
-        side, lean = pick_side(picker, shown, float(fig.side[i]), signs, blend, cue, asks, first)  # type: ignore[arg-type]
+        side_x.append(side_features(shown, signs, float(fig.side[i]), asks, first, blend.spread, parts.words[i]))
+        side, lean = pick_side(picker, shown, float(fig.side[i]), signs, blend, cue, asks, first,  # type: ignore[arg-type]
+                               parts.words[i])
         order = side_first(order, score[i], signs, side, blend.cue_slack if cue else blend.side_slack)
         orders.append(order)
         sides.append(side)

@@ -26,6 +26,7 @@ from bot.match.polarity import StanceCues
 from bot.match.questions import asking
 from bot.match.semantic import SemanticFigures, SemanticIndex
 from bot.match.sidepick import SidePicker, pick_side
+from bot.match.sidewords import SIDES, WordSides
 from bot.match.rows import Query, QuoteLookup, Scored, Semantics
 from bot.match.types import ArgumentMatch, CounterMatch, MatchResult
 from bot.settings import Settings
@@ -74,6 +75,29 @@ class Matcher:
         for arg in extra_arguments:
             self._arguments[arg.id] = arg
         self._rebuild()
+        # fitted once: utterances are corpus data, moderators' arguments bring none
+        self.word_sides = self._fit_word_sides() if self.semantic is not None else None
+
+    def _fit_word_sides(self) -> WordSides:
+        """The word classifier of sides, fitted on every curated utterance that argues a side or neither and on the
+        not-a-claim exemplars (neither)."""
+        chat = self.corpus.chat
+        docs, sides = [], []
+        for arg_id, texts in chat.utterances.items():
+            arg = self._arguments.get(arg_id)
+            for text in texts if arg is not None else ():
+                side = chat.sides.get(text, arg.stance)
+                if side in SIDES:
+                    docs.append(self.norm.words(text, spell=True))
+                    sides.append(side)
+        for text in chat.not_claims:  # chat that argues nothing: its words take no side
+            docs.append(self.norm.words(text, spell=True))
+            sides.append("neutral")
+        return WordSides.fit(docs, sides)
+
+    def word_lean(self, q: Query) -> tuple[float, float]:
+        """What the message's own words say of its side (see WordSides.lean); no lean without the classifier."""
+        return self.word_sides.lean(q.words) if self.word_sides is not None else (0.0, 1 / 3)
 
     def use_settings(self, settings: Settings) -> None:
         """Apply run-time settings (thresholds, message prefix) to a matcher built earlier."""
@@ -262,7 +286,7 @@ class Matcher:
         cue = self.cues.lean(q.words, text)
         asks = asking(text)
         side, lean = pick_side(self.sides, np.where(visible, score, 0.0), float(fig.side[row]), self._signs,
-                               self.blend, cue, asks, ranked[0] if ranked else None)
+                               self.blend, cue, asks, ranked[0] if ranked else None, self.word_lean(q))
         ranked = side_first(ranked, score, self._signs, side, self.blend.cue_slack if cue else self.blend.side_slack)
         if not ranked:
             return side, False, ranked
