@@ -74,13 +74,15 @@ class Matcher:
         self._arguments: dict[str, Argument] = dict(corpus.argmap.arguments)
         for arg in extra_arguments:
             self._arguments[arg.id] = arg
-        self._rebuild()
-        # fitted once: utterances are corpus data, moderators' arguments bring none
+        # fitted once: utterances are corpus data, moderators' arguments bring none. Fitted before the index,
+        # which then reuses the memory the fit let go (after it, the process peaked 11 MB higher)
         self.word_sides = self._fit_word_sides() if self.semantic is not None else None
+        self._rebuild()
 
     def _fit_word_sides(self) -> WordSides:
         """The word classifier of sides, fitted on every curated utterance that argues a side or neither and on the
-        not-a-claim exemplars (neither)."""
+        not-a-claim exemplars (neither); their words as written (the speller, built with the index, is not yet
+        there: utterances are written by us and spelt right)."""
         chat = self.corpus.chat
         docs, sides = [], []
         for arg_id, texts in chat.utterances.items():
@@ -88,10 +90,10 @@ class Matcher:
             for text in texts if arg is not None else ():
                 side = chat.sides.get(text, arg.stance)
                 if side in SIDES:
-                    docs.append(self.norm.words(text, spell=True))
+                    docs.append(self.norm.words(text))
                     sides.append(side)
         for text in chat.not_claims:  # chat that argues nothing: its words take no side
-            docs.append(self.norm.words(text, spell=True))
+            docs.append(self.norm.words(text))
             sides.append("neutral")
         return WordSides.fit(docs, sides)
 
