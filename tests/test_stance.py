@@ -10,8 +10,9 @@ import numpy as np
 import pytest
 
 from bot.match.polarity import StanceCues
-from bot.match.sidepick import FEATURES, FIGURES, SIDES, Logistic, SidePicker
+from bot.match.sidepick import FEATURES, FIGURES, Logistic, SidePicker
 from bot.match.sidewords import WordSides
+from bot.match.types import SIDES
 from bot.settings import REPO_ROOT
 
 CUES = [

@@ -31,7 +31,8 @@ from bot.match.questions import asking  # noqa: E402
 from bot.match.claimgate import FEATURES as FEATURE_NAMES, ClaimGate, features  # noqa: E402
 from bot.match.gate import should_trigger  # noqa: E402
 from bot.match.matcher import MIN_MATCH_SCORE, MIN_WORDLESS_SCORE, SIDE_CANDIDATES, Matcher  # noqa: E402
-from bot.match.sidepick import SIDES, SidePicker, pick_side, side_features  # noqa: E402
+from bot.match.sidepick import SidePicker, pick_side, side_features  # noqa: E402
+from bot.match.types import SIDES  # noqa: E402
 from bot.settings import Settings  # noqa: E402
 
 

@@ -26,7 +26,7 @@ from bot.match.polarity import StanceCues
 from bot.match.questions import asking
 from bot.match.semantic import SemanticFigures, SemanticIndex
 from bot.match.sidepick import SidePicker, pick_side
-from bot.match.sidewords import SIDES, WordSides
+from bot.match.sidewords import WordSides
 from bot.match.rows import Query, QuoteLookup, Scored, Semantics
 from bot.match.types import ArgumentMatch, CounterMatch, MatchResult
 from bot.settings import Settings
@@ -74,28 +74,11 @@ class Matcher:
         self._arguments: dict[str, Argument] = dict(corpus.argmap.arguments)
         for arg in extra_arguments:
             self._arguments[arg.id] = arg
-        # fitted once: utterances are corpus data, moderators' arguments bring none. Fitted before the index,
-        # which then reuses the memory the fit let go (after it, the process peaked 11 MB higher)
-        self.word_sides = self._fit_word_sides() if self.semantic is not None else None
+        # fitted once (utterances are corpus data) and before the index, which then reuses the memory the fit let
+        # go (after it, the process peaked 11 MB higher); words unspelt: utterances are ours and spelt right
+        self.word_sides = (WordSides.fit_on_chat(corpus.chat, self._arguments, self.norm.words)
+                           if self.semantic is not None else None)
         self._rebuild()
-
-    def _fit_word_sides(self) -> WordSides:
-        """The word classifier of sides, fitted on every curated utterance that argues a side or neither and on the
-        not-a-claim exemplars (neither); their words as written (the speller, built with the index, is not yet
-        there: utterances are written by us and spelt right)."""
-        chat = self.corpus.chat
-        docs, sides = [], []
-        for arg_id, texts in chat.utterances.items():
-            arg = self._arguments.get(arg_id)
-            for text in texts if arg is not None else ():
-                side = chat.sides.get(text, arg.stance)
-                if side in SIDES:
-                    docs.append(self.norm.words(text))
-                    sides.append(side)
-        for text in chat.not_claims:  # chat that argues nothing: its words take no side
-            docs.append(self.norm.words(text))
-            sides.append("neutral")
-        return WordSides.fit(docs, sides)
 
     def word_lean(self, q: Query) -> tuple[float, float]:
         """What the message's own words say of its side (see WordSides.lean); no lean without the classifier."""

@@ -10,9 +10,9 @@ import numpy as np
 from bot.match.fitted import read_fitted, write_fitted
 from bot.match.fusion import Blend, message_side, ranking_lean
 from bot.match.questions import Asking
+from bot.match.types import SIDES
 
 MODEL_FILE = Path(__file__).with_name("sidepick.json")
-SIDES = ("open", "closed", "neutral")
 FEATURES = ("ranking_lean", "utterance_vote", "question", "first_sign", "first_mixed", "open_vs_closed",
             "mixed_vs_sided", "best", "yes_no", "word_lean", "word_neutral")
 YES_NO = FEATURES.index("yes_no")

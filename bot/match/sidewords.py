@@ -2,11 +2,14 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 import numpy as np
 
-SIDES = ("open", "closed", "neutral")
+from bot.argmap.types import Argument
+from bot.argmap.utterances import ChatData
+from bot.match.types import SIDES
+
 MIN_DF = 2  # a word or pair said in one utterance only is that utterance's, not a side's (and a third of the memory)
 L2 = 0.125  # ridge on the weights; 1 / (2 C) for C = 4, the strength chosen five-fold on the tuning half
 STEPS, RATE, MOMENTUM = 400, 8.0, 0.9  # converged: within 0.02 of scikit-learn's lbfgs on the map
@@ -41,6 +44,23 @@ class WordSides:
         if len(rows) and len(vocabulary):
             model._descend(rows, y, sample)
         return model
+
+    @classmethod
+    def fit_on_chat(cls, chat: ChatData, arguments: Mapping[str, Argument],
+                    words: Callable[[str], Sequence[str]]) -> "WordSides":
+        """Fitted on every utterance of these arguments that argues a side or neither (its own tag, else its
+        argument's stance) and on the not-a-claim chat, which argues nothing; `words` splits a text."""
+        docs, sides = [], []
+        for arg_id, texts in chat.utterances.items():
+            arg = arguments.get(arg_id)
+            for text in texts if arg is not None else ():
+                side = chat.sides.get(text, arg.stance)
+                if side in SIDES:
+                    docs.append(words(text))
+                    sides.append(side)
+        docs += [words(text) for text in chat.not_claims]
+        sides += ["neutral"] * len(chat.not_claims)
+        return cls.fit(docs, sides)
 
     def _row(self, words: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
         """(feature columns, values) of one message: sublinear counts times IDF, unit length."""

@@ -6,6 +6,8 @@ from typing import Any
 
 from bot.argmap.types import Argument, Quote
 
+SIDES = ("open", "closed", "neutral")  # the sides a message can argue (MatchResult.side)
+
 
 @dataclass(frozen=True, slots=True)
 class CounterMatch:
@@ -45,7 +47,7 @@ class MatchResult:
     trigger: bool  # would an automatic reply be posted (default settings)
     matches: tuple[ArgumentMatch, ...]
     topic_score: float = 0.0
-    side: str = "neutral"  # the side the message argues: open | closed | neutral
+    side: str = "neutral"  # the side the message argues, one of SIDES
 
     @property
     def confident(self) -> bool:
