@@ -18,6 +18,8 @@ FALSE_FRIENDS = [
     "source code for the game mod is on github",
     "we closed the deal with the model agency",
     "the weights in the gym are heavy",
+    "what quant of mistral 7b fits in 8gb of vram with a 16k context",
+    "which mistral model is best for summarising long pdfs on a laptop",
 ]
 
 

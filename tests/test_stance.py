@@ -197,6 +197,21 @@ def test_the_gate_reads_whether_the_runner_up_shares_the_first_arguments_topic()
     assert gate_inputs([0])[same] == 0.0  # no runner-up
 
 
+def test_a_gate_example_weighted_two_counts_as_that_example_twice():
+    from bot.match.claimgate import ClaimGate
+
+    rng = np.random.default_rng(3)
+    x, y = rng.normal(size=(40, 4)), (rng.random(40) < 0.4).astype(float)
+    weights = np.ones(40)
+    weights[:10] = 2.0
+    weighted = ClaimGate.fit(x, y, weights=weights, steps=500)
+    doubled = ClaimGate.fit(np.vstack([x, x[:10]]), np.concatenate([y, y[:10]]), steps=500)
+    plain = ClaimGate.fit(x, y, steps=500)
+    assert np.allclose(weighted.weights, doubled.weights) and np.allclose(weighted.mean, doubled.mean)
+    assert not np.allclose(weighted.weights, plain.weights)
+    assert np.allclose(ClaimGate.fit(x, y, weights=np.ones(40), steps=500).weights, plain.weights)
+
+
 def test_cues_say_nothing_in_a_long_message(matcher):
     """In a long message praise or blame is as often quoted or sarcastic as meant; the picker reads it whole."""
     from bot.match.polarity import CUE_MAX_WORDS

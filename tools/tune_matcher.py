@@ -52,6 +52,21 @@ class Parts:
 
 def load_parts(matcher: Matcher, path: Path) -> Parts:
     cases = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    return parts_of(matcher, path.stem, cases)
+
+
+def not_claim_parts(matcher: Matcher) -> Parts:
+    """The corpus's not-a-claim exemplars as off-topic messages, each one's nearest not-a-claim taken among
+    the others (read against itself, every exemplar would look as far from a claim as chat can be)."""
+    texts = list(matcher.corpus.chat.not_claims)
+    parts = parts_of(matcher, "not_claims", [{"text": t, "expect": []} for t in texts])
+    sims = matcher.semantic.encode([matcher._plain(t) for t in texts]) @ matcher.semantic.not_claims.T
+    np.fill_diagonal(sims, -1.0)
+    parts.figures = replace(parts.figures, not_claim=sims.max(axis=1))
+    return parts
+
+
+def parts_of(matcher: Matcher, name: str, cases: list[dict]) -> Parts:
     lexical, figures, queries = matcher.score_parts([c["text"] for c in cases])
     args = matcher.index.arguments
     right = np.zeros((len(cases), len(args)), dtype=bool)
@@ -60,12 +75,13 @@ def load_parts(matcher: Matcher, path: Path) -> Parts:
             texts = [q.text for q in arg.quotes] + [q.original_text for q in arg.quotes if q.original_text]
             right[i, pos] = any(snippet_hit(s, t) for s in case["expect"] for t in texts)
     cues = np.array([matcher.cues.lean(q.words, c["text"]) for q, c in zip(queries, cases)])
-    return Parts(path.stem, lexical, figures, np.array([q.topic for q in queries]), right,
+    return Parts(name, lexical, figures, np.array([q.topic for q in queries]), right,
                  np.array([bool(c["expect"]) for c in cases]), [c.get("side", "") for c in cases], cues,
                  [c["text"] for c in cases], [matcher.word_lean(q) for q in queries])
 
 
 _UNSET = object()
+NOT_CLAIM_WEIGHT = 0.25  # all 300 exemplars weigh about half the tuning half's off-topic messages
 PRECISION_TARGET = 0.90  # the issue's bar for automatic replies: nine in ten right, or stay silent
 
 
@@ -107,10 +123,17 @@ def fit_sides(matcher: Matcher, parts: Parts, blend: Blend) -> SidePicker:
 
 
 def fit_gate(matcher: Matcher, parts: Parts, blend: Blend, picker: object = _UNSET) -> ClaimGate:
-    """The gate fitted to say whether the first argument (as decided) is a right one."""
-    orders, _, x, _ = decisions(matcher, parts, blend, picker)
-    y = np.array([bool(o) and parts.on[i] and parts.right[i, o[0]] for i, o in enumerate(orders)], dtype=float)
-    return ClaimGate.fit(x, y)
+    """The gate fitted to say whether the first argument (as decided) is a right one: on the tuning half, and
+    on the not-a-claim exemplars as silent examples at NOT_CLAIM_WEIGHT each (the tuning half alone let
+    fresh help questions and other senses of the words through)."""
+    xs, ys, ws = [], [], []
+    for some, weight in ((parts, 1.0), (not_claim_parts(matcher), NOT_CLAIM_WEIGHT)):
+        orders, _, x, _ = decisions(matcher, some, blend, picker)
+        keep = [i for i, o in enumerate(orders) if o or some is parts]
+        xs.append(x[keep])
+        ys += [float(bool(orders[i]) and some.on[i] and some.right[i, orders[i][0]]) for i in keep]
+        ws += [weight] * len(keep)
+    return ClaimGate.fit(np.vstack(xs), np.array(ys), weights=np.array(ws))
 
 
 def evaluate(matcher: Matcher, parts: Parts, blend: Blend, settings: Settings,
@@ -228,7 +251,8 @@ def main() -> int:
             show(parts.name, evaluate(matcher, parts, blend, chosen, gate, picker))
         if args.write:
             fitted_on = str(args.sets[0].resolve().relative_to(REPO))
-            gate.save(fitted_on=fitted_on, threshold=threshold, blend=vars_of(blend))
+            gate.save(fitted_on=fitted_on, silent_examples=f"corpus/not_claims.yaml at weight {NOT_CLAIM_WEIGHT}",
+                      threshold=threshold, blend=vars_of(blend))
             picker.save(fitted_on=fitted_on)
             print("wrote bot/match/claimgate.json (with its threshold) and sidepick.json; set the blend "
                   "defaults to match")

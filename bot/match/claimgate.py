@@ -40,15 +40,19 @@ class ClaimGate:
     threshold: float = 0.5  # the probability needed to post, chosen with the weights by tools/tune_matcher.py
 
     @classmethod
-    def fit(cls, x: np.ndarray, y: np.ndarray, l2: float = 0.01, steps: int = 3000, rate: float = 0.5) -> "ClaimGate":
-        mean, scale = x.mean(axis=0), x.std(axis=0) + 1e-9
+    def fit(cls, x: np.ndarray, y: np.ndarray, l2: float = 0.01, steps: int = 3000, rate: float = 0.5,
+            weights: np.ndarray | None = None) -> "ClaimGate":
+        """Fitted by gradient descent; `weights`: one per example (all 1 when unset)."""
+        share = np.full(len(y), 1.0 / len(y)) if weights is None else weights / weights.sum()
+        mean = share @ x
+        scale = np.sqrt(share @ (x - mean) ** 2) + 1e-9
         z = (x - mean) / scale
         w, b = np.zeros(z.shape[1]), 0.0
         for _ in range(steps):
             p = 1.0 / (1.0 + np.exp(-(z @ w + b)))
-            g = p - y
-            w -= rate * (z.T @ g / len(y) + l2 * w)
-            b -= rate * float(g.mean())
+            g = (p - y) * share
+            w -= rate * (z.T @ g + l2 * w)
+            b -= rate * float(g.sum())
         return cls(mean, scale, w, b)
 
     def probability(self, x: np.ndarray) -> float:
