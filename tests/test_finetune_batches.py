@@ -50,3 +50,21 @@ def test_counters_join_the_batch_of_the_argument_they_answer():
 
     assert all(first_meets_its_counters(True))
     assert not all(first_meets_its_counters(False))
+
+
+def test_labelled_messages_join_their_first_arguments_class_or_the_not_a_claim_class(tmp_path):
+    tool = _tool()
+    texts, _, _, _ = tool.load_classes()
+    arg_id = next(c for c in texts if c != tool.NONE_CLASS)
+    other = next(c for c in texts if c not in (tool.NONE_CLASS, arg_id))
+    before = {c: len(ts) for c, ts in texts.items()}
+    lines = ['{"text": "zuck  gives it away\\nto kill the moat", "expect": ["x"], "args": ["%s", "%s"]}' % (arg_id, other),
+             '{"text": "anyone got llama running on a pi?", "expect": [], "args": []}',
+             '{"text": "an argument the map lost", "expect": ["x"], "args": ["no-such-argument"]}', ""]
+    path = tmp_path / "tune.jsonl"
+    path.write_text("\n".join(lines), encoding="utf-8")
+    tool.add_messages(texts, [path], copies=2)
+    assert texts[arg_id][before[arg_id]:] == ["zuck gives it away to kill the moat"] * 2
+    assert texts[tool.NONE_CLASS][before[tool.NONE_CLASS]:] == ["anyone got llama running on a pi?"] * 2
+    assert {c: len(ts) for c, ts in texts.items() if c not in (arg_id, tool.NONE_CLASS)} == \
+        {c: n for c, n in before.items() if c not in (arg_id, tool.NONE_CLASS)}

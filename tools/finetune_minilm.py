@@ -9,9 +9,10 @@ pushes its neighbours apart. Torch runs only here (the export venv of tools/expo
     HF_HUB_OFFLINE=1 /tmp/exportvenv/bin/python tools/finetune_minilm.py --out /tmp/minilm-counterpoint
     HF_HUB_OFFLINE=1 /tmp/exportvenv/bin/python tools/export_minilm.py --finetuned /tmp/minilm-counterpoint
 
-It reads only a corpus folder (corpus/, or --corpus DIR: arguments.yaml, utterances/, not_claims.yaml);
---split-sides and --with-counters are the counter-pair variants tried and dropped (README). With --check
-SET (a real-talk TUNING half) it prints the nearest-utterance hit@1 / hit@3 there before and after, never trains on it.
+It reads a corpus folder (corpus/, or --corpus DIR: arguments.yaml, utterances/, not_claims.yaml), and with
+--messages SET a real-talk TUNING half whose messages join their arguments' classes. --split-sides,
+--with-counters (counter-pair variants) and --messages (judged two-fold on the tuning half) were tried and
+dropped (README). With --check SET it prints the nearest-utterance hit@1 / hit@3 there before and after.
 Deterministic for a given corpus, seed and torch build.
 """
 from __future__ import annotations
@@ -55,6 +56,10 @@ def _args() -> argparse.Namespace:
     p.add_argument("--with-counters", action="store_true",
                    help="every class drawn into a batch brings the arguments that counter it")
     p.add_argument("--check", type=Path, nargs="*", default=[], help="labelled sets to report before and after")
+    p.add_argument("--messages", type=Path, nargs="*", default=[],
+                   help="labelled real-talk sets (TUNING half only) whose messages join the classes: an on-topic "
+                        "message its first argument's, an off-topic one the not-a-claim class")
+    p.add_argument("--message-copies", type=int, default=1, help="times each --messages message joins its class")
     return p.parse_args()
 
 
@@ -79,6 +84,17 @@ def load_classes(split_sides: bool = False, corpus: Path = CORPUS
     texts[NONE_CLASS] = [" ".join(s.split()) for kind in not_claims.values() for s in kind]
     topics[NONE_CLASS] = NONE_CLASS
     return texts, topics, stances, arguments
+
+
+def add_messages(texts: dict[str, list[str]], sets: list[Path], copies: int = 1) -> None:
+    """Labelled messages as members of the classes (their first argument's; none: the not-a-claim class)."""
+    for path in sets:
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                case = json.loads(line)
+                label = case["args"][0] if case.get("args") else NONE_CLASS
+                if label in texts:
+                    texts[label].extend([" ".join(case["text"].split())] * copies)
 
 
 def batches(texts: dict[str, list[str]], topics: dict[str, str], n_classes: int, per_class: int,
@@ -175,6 +191,7 @@ def main() -> int:
     torch.manual_seed(args.seed)
     torch.set_num_threads(max(1, os.cpu_count() or 1))
     texts, topics, _, arguments = load_classes(args.split_sides, args.corpus)
+    add_messages(texts, args.messages, args.message_copies)
     counters = counter_classes(texts, arguments) if args.with_counters else None
     model = SentenceTransformer(str(_model_dir()), device="cpu")
     if args.check:
