@@ -86,15 +86,17 @@ def load_classes(split_sides: bool = False, corpus: Path = CORPUS
     return texts, topics, stances, arguments
 
 
+def read_cases(path: Path) -> list[dict]:
+    """The labelled messages of a JSON-lines set (as dev.jsonl)."""
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
 def add_messages(texts: dict[str, list[str]], sets: list[Path], copies: int = 1) -> None:
     """Labelled messages as members of the classes (their first argument's; none: the not-a-claim class)."""
-    for path in sets:
-        for line in path.read_text(encoding="utf-8").splitlines():
-            if line.strip():
-                case = json.loads(line)
-                label = case["args"][0] if case.get("args") else NONE_CLASS
-                if label in texts:
-                    texts[label].extend([" ".join(case["text"].split())] * copies)
+    for case in (case for path in sets for case in read_cases(path)):
+        label = case["args"][0] if case.get("args") else NONE_CLASS
+        if label in texts:
+            texts[label].extend([" ".join(case["text"].split())] * copies)
 
 
 def batches(texts: dict[str, list[str]], topics: dict[str, str], n_classes: int, per_class: int,
@@ -161,8 +163,7 @@ def check(model, sets: list[Path], texts: dict[str, list[str]], arguments: list[
     u = model.encode(utter, batch_size=64, normalize_embeddings=True, convert_to_numpy=True)
     owners_a = np.array(owners)
     for path in sets:
-        cases = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
-        cases = [c for c in cases if c["expect"]]
+        cases = [c for c in read_cases(path) if c["expect"]]
         m = model.encode([c["text"] for c in cases], batch_size=64, normalize_embeddings=True, convert_to_numpy=True)
         sims = m @ u.T
         score = np.full((len(cases), len(ids)), -1.0)
