@@ -9,6 +9,7 @@ import sys
 import numpy as np
 import pytest
 
+from bot.match.fusion import fuse
 from bot.match.polarity import StanceCues
 from bot.match.sidepick import FEATURES, FIGURES, Logistic, SidePicker
 from bot.match.sidewords import WordSides
@@ -129,6 +130,23 @@ def test_word_sides_read_negation_from_word_pairs():
     assert abs(lean) < 0.1 and abs(neutral - 1 / 3) < 0.1
 
 
+def test_word_vote_takes_the_side_of_the_examples_sharing_most_words():
+    docs = [("open", "weights", "let", "anyone", "audit", "it"), ("open", "weights", "let", "you", "audit", "it"),
+            ("closed", "labs", "keep", "the", "weights", "locked"), ("the", "labs", "keep", "weights", "locked"),
+            ("no", "idea", "honestly"), ("honestly", "no", "idea")] * 2
+    sides = ["open", "open", "closed", "closed", "neutral", "neutral"] * 2
+    words = WordSides.fit(docs, sides)
+    assert words.vote(("weights", "let", "me", "audit", "it")) > 0.9
+    assert words.vote(("they", "keep", "it", "locked")) < -0.9
+    assert abs(words.vote(("no", "idea"))) < 0.1  # neutral neighbours vote for neither side
+    assert words.vote(("llamas", "spit")) == 0.0  # no shared word, no vote
+    assert WordSides.fit([], []).vote(("open",)) == 0.0
+    owned = WordSides.fit(docs, sides, ["audit", "audit", "locked", "locked", None, None] * 2)
+    said = ("weights", "locked", "audit")
+    assert owned.vote(said, among={"audit"}) > 0.9 and owned.vote(said, among={"locked"}) < -0.9
+    assert owned.vote(("keep", "locked"), among={"audit"}) == 0.0  # the other argument's words do not vote
+
+
 def test_the_bundled_word_sides_are_fitted_on_the_utterances_and_read_by_the_picker(matcher):
     chat = matcher.corpus.chat
     assert matcher.word_sides is not None
@@ -148,6 +166,14 @@ def test_the_bundled_word_sides_are_fitted_on_the_utterances_and_read_by_the_pic
     x = np.zeros(len(FEATURES))
     x[FEATURES.index("word_lean")] = 1.0
     assert matcher.sides.side.probabilities(x)[0] > base[0]  # the words' lean moves the side
+    x = np.zeros(len(FEATURES))
+    x[FEATURES.index("word_vote")] = 1.0
+    assert matcher.sides.side.probabilities(x)[0] > base[0]  # and so does their nearest utterances' vote
+    for text, sign in (("open weights let anyone audit the model", 1), ("keep the weights locked up, or scammers "
+                                                                          "get them", -1)):
+        lexical, figures, (q,) = matcher.score_parts([text])
+        score = fuse(lexical, figures, matcher.blend)[0]
+        assert sign * matcher.word_vote(q, score, np.ones(len(score), dtype=bool)) > 0.3
 
 
 def test_a_statement_on_a_mixed_argument_takes_the_side_its_utterances_agree_on():
@@ -162,7 +188,7 @@ def test_a_statement_on_a_mixed_argument_takes_the_side_its_utterances_agree_on(
     scores, signs = np.array([0.7, 0.5, 0.4]), np.array([0.0, 1.0, -1.0])  # the best argument is mixed
 
     def side(text: str, vote: float, first: int = 0, sides: np.ndarray = signs) -> str:
-        return pick_side(neutral, scores, vote, sides, Blend(), 0.0, asking(text), first, (0.0, 1 / 3))[0]
+        return pick_side(neutral, scores, vote, sides, Blend(), 0.0, asking(text), first, (0.0, 1 / 3, 0.0))[0]
 
     statement = "llama isnt open source, its freeware with a usage policy"
     assert side(statement, -MIXED_VOTE - 0.05) == "closed"

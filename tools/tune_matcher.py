@@ -31,6 +31,7 @@ from bot.match.questions import asking  # noqa: E402
 from bot.match.claimgate import FEATURES as FEATURE_NAMES, ClaimGate, features  # noqa: E402
 from bot.match.gate import should_trigger  # noqa: E402
 from bot.match.matcher import MIN_MATCH_SCORE, MIN_WORDLESS_SCORE, SIDE_CANDIDATES, Matcher  # noqa: E402
+from bot.match.rows import Query  # noqa: E402
 from bot.match.sidepick import SidePicker, pick_side, side_features  # noqa: E402
 from bot.match.types import SIDES  # noqa: E402
 from bot.settings import Settings  # noqa: E402
@@ -48,6 +49,7 @@ class Parts:
     cues: np.ndarray  # stance-cue lean per message
     texts: list[str]
     words: list[tuple[float, float]]  # per message: what its own words say of its side (Matcher.word_lean)
+    queries: list[Query]  # ... and the words themselves, for the vote among its best-fitting arguments
 
 
 def load_parts(matcher: Matcher, path: Path) -> Parts:
@@ -77,7 +79,7 @@ def parts_of(matcher: Matcher, name: str, cases: list[dict]) -> Parts:
     cues = np.array([matcher.cues.lean(q.words, c["text"]) for q, c in zip(queries, cases)])
     return Parts(name, lexical, figures, np.array([q.topic for q in queries]), right,
                  np.array([bool(c["expect"]) for c in cases]), [c.get("side", "") for c in cases], cues,
-                 [c["text"] for c in cases], [matcher.word_lean(q) for q in queries])
+                 [c["text"] for c in cases], [matcher.word_lean(q) for q in queries], queries)
 
 
 _UNSET = object()
@@ -102,9 +104,10 @@ def decisions(matcher: Matcher, parts: Parts, blend: Blend, picker: object = _UN
         shown = np.where(visible, score[i], 0.0)
         asks = asking(parts.texts[i])
         first = order[0] if order else None
-        side_x.append(side_features(shown, signs, float(fig.side[i]), asks, first, blend.spread, parts.words[i]))
+        words = (*parts.words[i], matcher.word_vote(parts.queries[i], score[i], visible))
+        side_x.append(side_features(shown, signs, float(fig.side[i]), asks, first, blend.spread, words))
         side, lean = pick_side(picker, shown, float(fig.side[i]), signs, blend, cue, asks, first,  # type: ignore[arg-type]
-                               parts.words[i])
+                               words)
         order = side_first(order, score[i], signs, side, blend.cue_slack if cue else blend.side_slack)
         orders.append(order)
         sides.append(side)

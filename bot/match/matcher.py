@@ -43,6 +43,9 @@ WORD_CACHE_SIZE = 200_000
 MIN_MATCH_SCORE = 0.15  # below this nothing fits: better no match than a random one
 MIN_WORDLESS_SCORE = 0.4  # an argument sharing no word with the message must fit its meaning this well (keyboard mash reaches 0.36)
 SIDE_CANDIDATES = 8  # arguments beyond the shown ones that may move up to put the message's side first
+# the word vote among all utterances follows phrasing ("... is the only way to ..." is said most on one side);
+# among the best-fitting arguments' it reads the side within the point (five-fold within noise: 0.876 vs 0.881)
+WORD_VOTE_CANDIDATES = 6
 MAX_BATCH = 64  # messages scored together by match_many
 BATCH_CELLS = 1_000_000  # ... and fewer when the corpus is large: a batch's arrays stay a few MB
 
@@ -83,6 +86,14 @@ class Matcher:
     def word_lean(self, q: Query) -> tuple[float, float]:
         """What the message's own words say of its side (see WordSides.lean); no lean without the classifier."""
         return self.word_sides.lean(q.words) if self.word_sides is not None else (0.0, 1 / 3)
+
+    def word_vote(self, q: Query, score: np.ndarray, visible: np.ndarray) -> float:
+        """The side of the utterances nearest the message's words among those of its best-fitting arguments
+        (WORD_VOTE_CANDIDATES) and the not-a-claim chat (see WordSides.vote); 0 without the classifier."""
+        if self.word_sides is None:
+            return 0.0
+        best = np.argsort(-np.where(visible, score, -np.inf), kind="stable")[:WORD_VOTE_CANDIDATES]
+        return self.word_sides.vote(q.words, {self.index.arguments[p].id for p in best})
 
     def use_settings(self, settings: Settings) -> None:
         """Apply run-time settings (thresholds, message prefix) to a matcher built earlier."""
@@ -271,7 +282,8 @@ class Matcher:
         cue = self.cues.lean(q.words, text)
         asks = asking(text)
         side, lean = pick_side(self.sides, np.where(visible, score, 0.0), float(fig.side[row]), self._signs,
-                               self.blend, cue, asks, ranked[0] if ranked else None, self.word_lean(q))
+                               self.blend, cue, asks, ranked[0] if ranked else None,
+                               (*self.word_lean(q), self.word_vote(q, score, visible)))
         ranked = side_first(ranked, score, self._signs, side, self.blend.cue_slack if cue else self.blend.side_slack)
         if not ranked:
             return side, False, ranked

@@ -14,7 +14,7 @@ from bot.match.types import SIDES
 
 MODEL_FILE = Path(__file__).with_name("sidepick.json")
 FEATURES = ("ranking_lean", "utterance_vote", "question", "first_sign", "first_mixed", "open_vs_closed",
-            "mixed_vs_sided", "best", "yes_no", "word_lean", "word_neutral")
+            "mixed_vs_sided", "best", "yes_no", "word_lean", "word_neutral", "word_vote")
 YES_NO = FEATURES.index("yes_no")
 FIGURES = slice(0, FEATURES.index("word_lean"))  # the match's figures; the rest is what the words say
 # the best argument is mixed (two sides of one question) but its nearest utterances, each tagged with the side
@@ -23,9 +23,9 @@ MIXED_VOTE = 0.9
 
 
 def side_features(scores: np.ndarray, signs: np.ndarray, vote: float, asks: Asking,
-                  first: int | None, spread: float, words: tuple[float, float]) -> np.ndarray:
+                  first: int | None, spread: float, words: tuple[float, float, float]) -> np.ndarray:
     """The picker's inputs for one message (order as FEATURES); `scores` are 0 where an argument is hidden,
-    `words` the lean and neutral share its own words give (WordSides.lean)."""
+    `words` the lean, neutral share and vote its own words give (Matcher.word_lean, Matcher.word_vote)."""
     def best(mask: np.ndarray) -> float:
         return float(scores[mask].max()) if mask.any() else 0.0
 
@@ -116,7 +116,7 @@ class SidePicker:
 
 
 def pick_side(picker: SidePicker | None, scores: np.ndarray, vote: float, signs: np.ndarray, blend: Blend,
-              cue: float, asks: Asking, first: int | None, words: tuple[float, float]) -> tuple[str, float]:
+              cue: float, asks: Asking, first: int | None, words: tuple[float, float, float]) -> tuple[str, float]:
     """The message's side and lean: the hand blend, led by the stance cues, when the message praises or blames a
     side in so many words (cues are rare in the tuning half, so the picker is fitted without them), else the
     fitted picker (the hand blend without one; a statement it calls neutral whose best argument is mixed takes
