@@ -159,3 +159,20 @@ def test_only_a_bounded_prefix_is_matched(matcher):
     settings_limit = matcher.settings.match_max_chars
     words = matcher.query("open source " * 50_000).words
     assert len(words) <= settings_limit // 2
+
+
+def test_an_arguments_chat_words_fit_it_and_a_moderators_argument_is_fitted_by_its_claim(corpus, matcher, tmp_path):
+    """The utterance word fit blended into the ranking: a message saying one of an argument's utterances fits
+    that argument best; an argument without utterances (a moderator's) is fitted by its claim and keywords."""
+    from bot.argmap.types import Argument
+    from bot.match.matcher import Matcher
+
+    arg_id, said = next((a, texts[0]) for a, texts in corpus.chat.utterances.items() if texts)
+    fits = matcher.utterance_words([matcher.query(said)])[0]
+    assert fits[matcher.position_of(arg_id)] > 0.95 and fits.argmax() == matcher.position_of(arg_id)
+    assert not matcher.utterance_words([matcher.query("\U0001F999 \U0001F999")]).any()
+    planted = Argument("mod-gpu-tax", "Export controls on GPUs are a tax on small labs", "open", "competition",
+                       keywords=("gpu export controls",), origin="moderator", workspace_id="W1")
+    other = Matcher(corpus, matcher.settings, [planted], embedder=matcher.semantic.embedder, cache_dir=tmp_path)
+    fits = other.utterance_words([other.query("gpu export controls are just a tax on small labs")])[0]
+    assert fits.argmax() == other.position_of("mod-gpu-tax") and fits.max() > 0.5

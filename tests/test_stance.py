@@ -145,6 +145,9 @@ def test_word_vote_takes_the_side_of_the_examples_sharing_most_words():
     said = ("weights", "locked", "audit")
     assert owned.vote(said, among={"audit"}) > 0.9 and owned.vote(said, among={"locked"}) < -0.9
     assert owned.vote(("keep", "locked"), among={"audit"}) == 0.0  # the other argument's words do not vote
+    fits = owned.fits(("keep", "weights", "locked"), owned.postings([("weights", "audit")], ["extra"]))
+    assert owned.owners == ["audit", "locked"] and fits.argmax() == 1  # per argument, its closest example
+    assert 0 < fits[0] < fits[1] and fits[2] > 0  # then the extra texts' owners, in the same word space
 
 
 def test_the_bundled_word_sides_are_fitted_on_the_utterances_and_read_by_the_picker(matcher):
@@ -171,8 +174,8 @@ def test_the_bundled_word_sides_are_fitted_on_the_utterances_and_read_by_the_pic
     assert matcher.sides.side.probabilities(x)[0] > base[0]  # and so does their nearest utterances' vote
     for text, sign in (("open weights let anyone audit the model", 1), ("keep the weights locked up, or scammers "
                                                                           "get them", -1)):
-        lexical, figures, (q,) = matcher.score_parts([text])
-        score = fuse(lexical, figures, matcher.blend)[0]
+        lexical, figures, (q,), utter_words = matcher.score_parts([text])
+        score = fuse(lexical, figures, matcher.blend, utter_words)[0] - matcher.blend.utter_words * utter_words[0]
         assert sign * matcher.word_vote(q, score, np.ones(len(score), dtype=bool)) > 0.3
 
 

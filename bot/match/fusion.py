@@ -17,6 +17,9 @@ class Blend:
     lexical: float = 0.2
     utter: float = 0.7
     claim: float = 0.2
+    # the words' best fit with one of the argument's utterances: the lexical score reads the sources' words and
+    # the embeddings the meaning, this the chat words people use for a point (tuning half hit@3 0.878 -> 0.902)
+    utter_words: float = 0.5
     side_model: float = 0.3  # share of the side decision taken from the utterances' side vote; the rest from the ranking
     side_min: float = 0.05  # |lean| below this is "neutral"
     side_slack: float = 0.0  # an argument of the message's side this close to the best goes first
@@ -26,9 +29,10 @@ class Blend:
     question_min: float = 0.2  # a question (no cue) argues a side only when it leans at least this far
 
 
-def fuse(lexical: np.ndarray, fig: SemanticFigures, blend: Blend) -> np.ndarray:
-    """Calibrated [0, 1] scores (messages x arguments)."""
-    mixed = blend.lexical * lexical + blend.utter * np.maximum(fig.utter, 0) + blend.claim * np.maximum(fig.claim, 0)
+def fuse(lexical: np.ndarray, fig: SemanticFigures, blend: Blend, utter_words: np.ndarray) -> np.ndarray:
+    """Calibrated [0, 1] scores (messages x arguments); `utter_words` as Matcher.utterance_words gives it."""
+    mixed = (blend.lexical * lexical + blend.utter * np.maximum(fig.utter, 0) + blend.claim * np.maximum(fig.claim, 0)
+             + blend.utter_words * utter_words)
     return np.clip(mixed, 0.0, 1.0)
 
 

@@ -33,11 +33,12 @@ class QuoteLookup:
 
 @dataclass(frozen=True, slots=True)
 class Semantics:
-    """One message's row of the embedding figures, with its word scores before blending."""
+    """One message's row of the embedding figures, with its word scores and utterance word fits before blending."""
 
     figures: SemanticFigures
     row: int
     lexical: np.ndarray
+    utter_words: np.ndarray
 
 
 @dataclass(frozen=True, slots=True)

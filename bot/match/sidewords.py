@@ -1,5 +1,5 @@
 """Which side a message's own words take: a word and word-pair classifier fitted on the map's sided utterances,
-and the side of the utterances that share most of its words."""
+and the side of the utterances that share most of its words; and how closely its words fit each argument's."""
 from __future__ import annotations
 
 from collections import Counter
@@ -131,6 +131,21 @@ class WordSides:
         weights = np.exp((near[best] - near[best].max()) / VOTE_SOFTNESS)
         return float((weights * self._voters.signs[best]).sum() / weights.sum())
 
+    @property
+    def owners(self) -> list[str]:
+        """The arguments whose utterances it was fitted on, in the order `fits` gives them."""
+        return list(self._voters.codes)
+
+    def postings(self, docs: Sequence[Sequence[str]], owners: Sequence[str]) -> "Postings":
+        """Other texts (word lists, each said for one of `owners`) in its word space, for `fits`."""
+        return Postings.of([self._row(words) for words in docs], np.zeros(len(docs)), len(self.vocabulary), owners)
+
+    def fits(self, words: Sequence[str], extra: "Postings") -> np.ndarray:
+        """Per argument (`owners`, then `extra`'s): the best cosine of the message's words with one of its texts."""
+        row = self._row(words)
+        return np.concatenate([self._voters.best_per_owner(self._voters.cosines(*row)),
+                               extra.best_per_owner(extra.cosines(*row))])
+
 
 class Postings:
     """The fitted examples' unit TF-IDF rows by column, so one message's cosine with each costs its own words."""
@@ -140,6 +155,9 @@ class Postings:
         self.starts, self.docs, self.values, self.signs = starts, docs, values, signs
         self.codes = {arg_id: code for code, arg_id in enumerate(dict.fromkeys(o for o in owners if o is not None))}
         self.owners = np.array([self.codes.get(o, -1) if o is not None else -1 for o in owners], dtype=np.int32)
+        owned = np.flatnonzero(self.owners >= 0)
+        self._by_owner = owned[np.argsort(self.owners[owned], kind="stable")]  # each owner's examples, together
+        self._owner_starts = np.searchsorted(self.owners[self._by_owner], np.arange(len(self.codes)))
 
     @classmethod
     def of(cls, rows: Sequence[tuple[np.ndarray, np.ndarray]], signs: np.ndarray, width: int,
@@ -155,6 +173,12 @@ class Postings:
         """Per fitted example: whether it says one of these arguments or none."""
         codes = [self.codes[a] for a in arguments if a in self.codes]
         return (self.owners < 0) | np.isin(self.owners, codes)
+
+    def best_per_owner(self, near: np.ndarray) -> np.ndarray:
+        """Per owner (`codes` order): the highest of its examples' cosines (`near`, per example)."""
+        if not len(self.codes):
+            return np.zeros(0)
+        return np.maximum.reduceat(near[self._by_owner], self._owner_starts)
 
     def cosines(self, cols: np.ndarray, values: np.ndarray) -> np.ndarray:
         """Per fitted example: its cosine with a message's row (`cols`, `values`, unit length)."""
