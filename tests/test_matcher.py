@@ -168,11 +168,11 @@ def test_an_arguments_chat_words_fit_it_and_a_moderators_argument_is_fitted_by_i
     from bot.match.matcher import Matcher
 
     arg_id, said = next((a, texts[0]) for a, texts in corpus.chat.utterances.items() if texts)
-    fits = matcher.utterance_words([matcher.query(said)])[0]
+    fits = matcher.chat_words.read(matcher.query(said).words).fit
     assert fits[matcher.position_of(arg_id)] > 0.95 and fits.argmax() == matcher.position_of(arg_id)
-    assert not matcher.utterance_words([matcher.query("\U0001F999 \U0001F999")]).any()
+    assert not matcher.chat_words.read(matcher.query("\U0001F999 \U0001F999").words).fit.any()
     planted = Argument("mod-gpu-tax", "Export controls on GPUs are a tax on small labs", "open", "competition",
                        keywords=("gpu export controls",), origin="moderator", workspace_id="W1")
     other = Matcher(corpus, matcher.settings, [planted], embedder=matcher.semantic.embedder, cache_dir=tmp_path)
-    fits = other.utterance_words([other.query("gpu export controls are just a tax on small labs")])[0]
+    fits = other.chat_words.read(other.query("gpu export controls are just a tax on small labs").words).fit
     assert fits.argmax() == other.position_of("mod-gpu-tax") and fits.max() > 0.5

@@ -9,6 +9,7 @@ import sys
 import numpy as np
 import pytest
 
+from bot.match.chatwords import fits
 from bot.match.fusion import fuse
 from bot.match.polarity import StanceCues
 from bot.match.sidepick import FEATURES, FIGURES, Logistic, SidePicker
@@ -145,9 +146,9 @@ def test_word_vote_takes_the_side_of_the_examples_sharing_most_words():
     said = ("weights", "locked", "audit")
     assert owned.vote(said, among={"audit"}) > 0.9 and owned.vote(said, among={"locked"}) < -0.9
     assert owned.vote(("keep", "locked"), among={"audit"}) == 0.0  # the other argument's words do not vote
-    fits = owned.fits(("keep", "weights", "locked"), owned.postings([("weights", "audit")], ["extra"]))
+    fits = owned.owner_fits(owned.near(owned.row(("keep", "weights", "locked"))))
     assert owned.owners == ["audit", "locked"] and fits.argmax() == 1  # per argument, its closest example
-    assert 0 < fits[0] < fits[1] and fits[2] > 0  # then the extra texts' owners, in the same word space
+    assert 0 < fits[0] < fits[1]
 
 
 def test_the_bundled_word_sides_are_fitted_on_the_utterances_and_read_by_the_picker(matcher):
@@ -159,7 +160,7 @@ def test_the_bundled_word_sides_are_fitted_on_the_utterances_and_read_by_the_pic
         for text in texts:
             side = chat.sides.get(text, arguments[arg_id].stance)
             if side in SIDES:
-                lean, neutral = matcher.word_lean(matcher.query(text))
+                lean, neutral = matcher.word_sides.lean(matcher.query(text).words)
                 sided = (1 - neutral + abs(lean)) / 2  # P(open) - P(closed) = lean, the three sum to one
                 guess = "neutral" if neutral > sided else ("open" if lean > 0 else "closed")
                 right += guess == side
@@ -174,9 +175,10 @@ def test_the_bundled_word_sides_are_fitted_on_the_utterances_and_read_by_the_pic
     assert matcher.sides.side.probabilities(x)[0] > base[0]  # and so does their nearest utterances' vote
     for text, sign in (("open weights let anyone audit the model", 1), ("keep the weights locked up, or scammers "
                                                                           "get them", -1)):
-        lexical, figures, (q,), utter_words = matcher.score_parts([text])
-        score = fuse(lexical, figures, matcher.blend, utter_words)[0] - matcher.blend.utter_words * utter_words[0]
-        assert sign * matcher.word_vote(q, score, np.ones(len(score), dtype=bool)) > 0.3
+        lexical, figures, _, words = matcher.score_parts([text])
+        score = fuse(lexical, figures, matcher.blend, fits(words))[0]
+        vote = matcher.chat_words.side_words(words[0], score, np.ones(len(score), dtype=bool), matcher.blend.utter_words)[2]
+        assert sign * vote > 0.3
 
 
 def test_a_statement_on_a_mixed_argument_takes_the_side_its_utterances_agree_on():

@@ -27,12 +27,12 @@ sys.path.insert(0, str(REPO.parent / "shared" / "eval"))
 from textnorm import snippet_hit  # noqa: E402  (the shared scorer's own rule)
 
 from bot.match.cache import load_matcher  # noqa: E402
+from bot.match.chatwords import WordReading, fits  # noqa: E402
 from bot.match.fusion import Blend, fuse, side_first  # noqa: E402
 from bot.match.questions import asking  # noqa: E402
 from bot.match.claimgate import FEATURES as FEATURE_NAMES, ClaimGate, features  # noqa: E402
 from bot.match.gate import should_trigger  # noqa: E402
 from bot.match.matcher import MIN_MATCH_SCORE, MIN_WORDLESS_SCORE, SIDE_CANDIDATES, Matcher  # noqa: E402
-from bot.match.rows import Query  # noqa: E402
 from bot.match.sidepick import SidePicker, pick_side, side_features  # noqa: E402
 from bot.match.types import SIDES  # noqa: E402
 from bot.settings import Settings  # noqa: E402
@@ -49,9 +49,8 @@ class Parts:
     sides: list[str]
     cues: np.ndarray  # stance-cue lean per message
     texts: list[str]
-    words: list[tuple[float, float]]  # per message: what its own words say of its side (Matcher.word_lean)
-    queries: list[Query]  # ... and the words themselves, for the vote among its best-fitting arguments
-    utter_words: np.ndarray  # messages x arguments: the words' best fit with one of the argument's utterances
+    words: list[WordReading]  # per message: its words read against the chat utterances (ChatWords.read)
+    utter_words: np.ndarray  # messages x arguments: ... their best fit with one of the argument's utterances
 
 
 def load_parts(matcher: Matcher, path: Path) -> Parts:
@@ -71,7 +70,7 @@ def not_claim_parts(matcher: Matcher) -> Parts:
 
 
 def parts_of(matcher: Matcher, name: str, cases: list[dict]) -> Parts:
-    lexical, figures, queries, utter_words = matcher.score_parts([c["text"] for c in cases])
+    lexical, figures, queries, words = matcher.score_parts([c["text"] for c in cases])
     args = matcher.index.arguments
     right = np.zeros((len(cases), len(args)), dtype=bool)
     for i, case in enumerate(cases):
@@ -81,7 +80,7 @@ def parts_of(matcher: Matcher, name: str, cases: list[dict]) -> Parts:
     cues = np.array([matcher.cues.lean(q.words, c["text"]) for q, c in zip(queries, cases)])
     return Parts(name, lexical, figures, np.array([q.topic for q in queries]), right,
                  np.array([bool(c["expect"]) for c in cases]), [c.get("side", "") for c in cases], cues,
-                 [c["text"] for c in cases], [matcher.word_lean(q) for q in queries], queries, utter_words)
+                 [c["text"] for c in cases], words, fits(words))
 
 
 _UNSET = object()
@@ -106,8 +105,7 @@ def decisions(matcher: Matcher, parts: Parts, blend: Blend, picker: object = _UN
         shown = np.where(visible, score[i], 0.0)
         asks = asking(parts.texts[i])
         first = order[0] if order else None
-        words = (*parts.words[i], matcher.word_vote(parts.queries[i], score[i] - blend.utter_words * parts.utter_words[i],
-                                                    visible))
+        words = matcher.chat_words.side_words(parts.words[i], score[i], visible, blend.utter_words)
         side_x.append(side_features(shown, signs, float(fig.side[i]), asks, first, blend.spread, words))
         side, lean = pick_side(picker, shown, float(fig.side[i]), signs, blend, cue, asks, first,  # type: ignore[arg-type]
                                words)

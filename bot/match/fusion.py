@@ -30,7 +30,7 @@ class Blend:
 
 
 def fuse(lexical: np.ndarray, fig: SemanticFigures, blend: Blend, utter_words: np.ndarray) -> np.ndarray:
-    """Calibrated [0, 1] scores (messages x arguments); `utter_words` as Matcher.utterance_words gives it."""
+    """Calibrated [0, 1] scores (messages x arguments); `utter_words` as chatwords.fits gives it."""
     mixed = (blend.lexical * lexical + blend.utter * np.maximum(fig.utter, 0) + blend.claim * np.maximum(fig.claim, 0)
              + blend.utter_words * utter_words)
     return np.clip(mixed, 0.0, 1.0)

@@ -12,6 +12,7 @@ from bot.argmap.types import Argument, ArgumentMap, Quote
 from bot.corpus import Corpus
 from bot.ingest.types import Passage
 from bot.match.argindex import ArgumentIndex
+from bot.match.chatwords import ChatWords, WordReading, fits
 from bot.match.counters import CounterPicker
 from bot.match.embed import Embedder
 from bot.match.english import EnglishFrequency
@@ -24,7 +25,7 @@ from bot.match.normalize import Normalizer, Speller, clean
 from bot.match.passages import PassageEvidence
 from bot.match.polarity import StanceCues
 from bot.match.questions import asking
-from bot.match.semantic import SemanticFigures, SemanticIndex, argument_text
+from bot.match.semantic import SemanticFigures, SemanticIndex
 from bot.match.sidepick import SidePicker, pick_side
 from bot.match.sidewords import WordSides
 from bot.match.rows import Query, QuoteLookup, Scored, Semantics
@@ -43,9 +44,6 @@ WORD_CACHE_SIZE = 200_000
 MIN_MATCH_SCORE = 0.15  # below this nothing fits: better no match than a random one
 MIN_WORDLESS_SCORE = 0.4  # an argument sharing no word with the message must fit its meaning this well (keyboard mash reaches 0.36)
 SIDE_CANDIDATES = 8  # arguments beyond the shown ones that may move up to put the message's side first
-# the word vote among all utterances follows phrasing ("... is the only way to ..." is said most on one side);
-# among the best-fitting arguments' it reads the side within the point (five-fold within noise: 0.876 vs 0.881)
-WORD_VOTE_CANDIDATES = 6
 MAX_BATCH = 64  # messages scored together by match_many
 BATCH_CELLS = 1_000_000  # ... and fewer when the corpus is large: a batch's arrays stay a few MB
 
@@ -82,32 +80,6 @@ class Matcher:
         self.word_sides = (WordSides.fit_on_chat(corpus.chat, self._arguments, self.norm.words)
                            if self.semantic is not None else None)
         self._rebuild()
-
-    def word_lean(self, q: Query) -> tuple[float, float]:
-        """What the message's own words say of its side (see WordSides.lean); no lean without the classifier."""
-        return self.word_sides.lean(q.words) if self.word_sides is not None else (0.0, 1 / 3)
-
-    def word_vote(self, q: Query, score: np.ndarray, visible: np.ndarray) -> float:
-        """The side of the utterances nearest the message's words among those of its best-fitting arguments
-        (WORD_VOTE_CANDIDATES by `score`) and the not-a-claim chat (see WordSides.vote); 0 without the classifier.
-
-        The callers rank the candidates without the utterance word fit: with it, the arguments whose utterances
-        share the message's phrasing join them ("... is the only way to ...") and the vote follows the phrasing."""
-        if self.word_sides is None:
-            return 0.0
-        best = np.argsort(-np.where(visible, score, -np.inf), kind="stable")[:WORD_VOTE_CANDIDATES]
-        return self.word_sides.vote(q.words, {self.index.arguments[p].id for p in best})
-
-    def utterance_words(self, batch: Sequence[Query]) -> np.ndarray:
-        """Per message and argument: the best TF-IDF cosine of the message's words with one of the argument's
-        utterances (its claim and keywords when it has none, as the embeddings read it); 0 without the classifier."""
-        out = np.zeros((len(batch), len(self.index.arguments)))
-        if self.word_sides is None:
-            return out
-        placed = self._fit_positions >= 0
-        for row, q in enumerate(batch):
-            out[row, self._fit_positions[placed]] = self.word_sides.fits(q.words, self._bare_words)[placed]
-        return out
 
     def use_settings(self, settings: Settings) -> None:
         """Apply run-time settings (thresholds, message prefix) to a matcher built earlier."""
@@ -168,15 +140,8 @@ class Matcher:
         self._topics = np.array([a.topic for a in self.index.arguments])
         if self.semantic is not None:
             self.semantic.build(self.index.arguments, self.corpus.chat)
-        if self.word_sides is not None:
-            said = set(self.word_sides.owners)
-            bare = [a for a in self.index.arguments if a.origin != "curated" or a.id not in said]
-            self._bare_words = self.word_sides.postings([self.norm.words(argument_text(a)) for a in bare],
-                                                        [a.id for a in bare])
-            # `fits` gives the fitted owners, then the bare ones: an argument redefined without utterances is bare
-            self._fit_positions = np.array([-1 if i in self._bare_words.codes else self._positions.get(i, -1)
-                                            for i in self.word_sides.owners]
-                                           + [self._positions[i] for i in self._bare_words.codes], dtype=np.int64)
+        self.chat_words = (ChatWords(self.word_sides, self.index.arguments, self.norm.words)
+                           if self.word_sides is not None else None)
         self._phrase_args: dict[tuple[str, ...], list[int]] = {}
         self._phrase_lengths: dict[str, set[int]] = {}
         for pos, phrases in enumerate(self.index.phrases):
@@ -244,24 +209,26 @@ class Matcher:
             alone, window = self.evidence.evidence_many([(q.weights, q.mass) for q in batch])
             scored = self._score(batch, window, boosts)
             figures = semantic.figures(semantic.encode([self._plain(texts[i]) for i in rows])) if semantic else None
-            said = self.utterance_words(batch) if figures is not None else None
+            words = [self.chat_words.read(q.words) for q in batch] if figures is not None else None
             score = scored.score if figures is None else self._boosted(
-                fuse(scored.score, figures, self.blend, said), boosts)
+                fuse(scored.score, figures, self.blend, fits(words)), boosts)
             order = np.argsort(-np.where(visible, score, -1.0), axis=1, kind="stable")[:, :limit + SIDE_CANDIDATES]
             for row, i in enumerate(rows):
                 results[i] = self._result(texts[i], batch[row], alone[row], score[row], scored.own[row],
                                           order[row].tolist(), visible, workspace_id, limit,
-                                          figures and Semantics(figures, row, scored.score[row], said[row]))
+                                          figures and Semantics(figures, row, scored.score[row], words[row]))
         return results
 
-    def score_parts(self, texts: Sequence[str]) -> tuple[np.ndarray, SemanticFigures | None, list[Query], np.ndarray]:
-        """The word scores (messages x argument positions), embedding figures and utterance word fits that
+    def score_parts(self, texts: Sequence[str]) -> tuple[np.ndarray, SemanticFigures | None, list[Query],
+                                                          list[WordReading]]:
+        """The word scores (messages x argument positions), embedding figures and chat-word readings that
         `match_many` blends, with the queries; for calibration scripts and diagnostics."""
         queries = [self.query(text) for text in texts]
         _, window = self.evidence.evidence_many([(q.weights, q.mass) for q in queries])
         lexical = self._score(queries, window, None).score
         figures = self.semantic.figures(self.semantic.encode([self._plain(t) for t in texts])) if self.semantic else None
-        return lexical, figures, queries, self.utterance_words(queries)
+        words = [self.chat_words.read(q.words) for q in queries] if self.chat_words is not None else []
+        return lexical, figures, queries, words
 
     def _result(self, text: str, q: Query, alone: np.ndarray, score: np.ndarray, own: np.ndarray,
                 order: list[int], visible: np.ndarray, workspace_id: str | None, limit: int,
@@ -308,8 +275,7 @@ class Matcher:
         asks = asking(text)
         side, lean = pick_side(self.sides, np.where(visible, score, 0.0), float(fig.side[row]), self._signs,
                                self.blend, cue, asks, ranked[0] if ranked else None,
-                               (*self.word_lean(q), self.word_vote(q, score - self.blend.utter_words * sem.utter_words,
-                                                                   visible)))
+                               self.chat_words.side_words(sem.words, score, visible, self.blend.utter_words))
         ranked = side_first(ranked, score, self._signs, side, self.blend.cue_slack if cue else self.blend.side_slack)
         if not ranked:
             return side, False, ranked

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from bot.match.chatwords import WordReading
 from bot.match.semantic import SemanticFigures
 
 
@@ -33,12 +34,12 @@ class QuoteLookup:
 
 @dataclass(frozen=True, slots=True)
 class Semantics:
-    """One message's row of the embedding figures, with its word scores and utterance word fits before blending."""
+    """One message's row of the embedding figures, with its word scores before blending and its chat-word reading."""
 
     figures: SemanticFigures
     row: int
     lexical: np.ndarray
-    utter_words: np.ndarray
+    words: WordReading
 
 
 @dataclass(frozen=True, slots=True)

@@ -25,7 +25,7 @@ MIXED_VOTE = 0.9
 def side_features(scores: np.ndarray, signs: np.ndarray, vote: float, asks: Asking,
                   first: int | None, spread: float, words: tuple[float, float, float]) -> np.ndarray:
     """The picker's inputs for one message (order as FEATURES); `scores` are 0 where an argument is hidden,
-    `words` the lean, neutral share and vote its own words give (Matcher.word_lean, Matcher.word_vote)."""
+    `words` the lean, neutral share and vote its own words give (ChatWords.side_words)."""
     def best(mask: np.ndarray) -> float:
         return float(scores[mask].max()) if mask.any() else 0.0
 

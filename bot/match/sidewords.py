@@ -1,5 +1,5 @@
 """Which side a message's own words take: a word and word-pair classifier fitted on the map's sided utterances,
-and the side of the utterances that share most of its words; and how closely its words fit each argument's."""
+and the side of the utterances that share most of its words."""
 from __future__ import annotations
 
 from collections import Counter
@@ -46,7 +46,7 @@ class WordSides:
         vocabulary = {g: i for i, g in enumerate(kept)}
         idf = np.log((1 + len(docs)) / (1 + np.array([df[g] for g in kept], dtype=np.float64))) + 1
         model = cls(vocabulary, idf, np.zeros((len(vocabulary), len(SIDES))), np.zeros(len(SIDES)))
-        rows = [model._row(words) for words in docs]
+        rows = [model.row(words) for words in docs]
         y = np.array([SIDES.index(s) for s in sides], dtype=np.int64)
         share = np.bincount(y, minlength=len(SIDES)) / max(len(y), 1)
         sample = np.where(share[y] > 0, 1.0 / np.maximum(share[y] * len(SIDES), 1e-9), 0.0)
@@ -75,7 +75,7 @@ class WordSides:
         owners += [None] * len(chat.not_claims)
         return cls.fit(docs, sides, owners)
 
-    def _row(self, words: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+    def row(self, words: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
         """(feature columns, values) of one message: sublinear counts times IDF, unit length."""
         counts: dict[int, int] = {}
         for g in grams(words):
@@ -112,7 +112,11 @@ class WordSides:
 
     def lean(self, words: Sequence[str]) -> tuple[float, float]:
         """(P(open) - P(closed), P(neutral)) for a message's words; (0, 1/3) for words it never saw."""
-        cols, values = self._row(words)
+        return self.lean_of(self.row(words))
+
+    def lean_of(self, row: tuple[np.ndarray, np.ndarray]) -> tuple[float, float]:
+        """`lean` of a message's `row`."""
+        cols, values = row
         logits = values @ self.weights[cols] + self.bias
         p = np.exp(logits - logits.max())
         p /= p.sum()
@@ -121,7 +125,14 @@ class WordSides:
     def vote(self, words: Sequence[str], among: Collection[str] | None = None) -> float:
         """-1 (closed) .. +1 (open): the sides of the fitted examples nearest the message's words (a neutral one
         votes 0), with `among` only those of these arguments and those of none; 0 when it shares no word."""
-        near = self._voters.cosines(*self._row(words))
+        return self.vote_near(self.near(self.row(words)), among)
+
+    def near(self, row: tuple[np.ndarray, np.ndarray]) -> np.ndarray:
+        """Per fitted example: its cosine with a message's `row`."""
+        return self._voters.cosines(*row)
+
+    def vote_near(self, near: np.ndarray, among: Collection[str] | None = None) -> float:
+        """`vote` from a message's `near`."""
         if among is not None:
             near = np.where(self._voters.among(among), near, -1.0)  # below any cosine: never among the nearest
         if not len(near) or near.max() <= 0:
@@ -133,18 +144,12 @@ class WordSides:
 
     @property
     def owners(self) -> list[str]:
-        """The arguments whose utterances it was fitted on, in the order `fits` gives them."""
+        """The arguments whose utterances it was fitted on, in the order `owner_fits` gives them."""
         return list(self._voters.codes)
 
-    def postings(self, docs: Sequence[Sequence[str]], owners: Sequence[str]) -> "Postings":
-        """Other texts (word lists, each said for one of `owners`) in its word space, for `fits`."""
-        return Postings.of([self._row(words) for words in docs], np.zeros(len(docs)), len(self.vocabulary), owners)
-
-    def fits(self, words: Sequence[str], extra: "Postings") -> np.ndarray:
-        """Per argument (`owners`, then `extra`'s): the best cosine of the message's words with one of its texts."""
-        row = self._row(words)
-        return np.concatenate([self._voters.best_per_owner(self._voters.cosines(*row)),
-                               extra.best_per_owner(extra.cosines(*row))])
+    def owner_fits(self, near: np.ndarray) -> np.ndarray:
+        """Per argument of `owners`: the best cosine (`near`) of one of its utterances."""
+        return self._voters.best_per_owner(near)
 
 
 class Postings:
